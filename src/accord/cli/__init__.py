@@ -1,13 +1,22 @@
-"""The `accord` command line: a Typer app assembled from one module per command group."""
+"""The `accord` command line: a Typer app assembled from one module per command group.
+
+`main` writes the first log line and installs the crash handlers before any heavy import,
+so even a failure while importing the engine or the web stack leaves a trace.
+"""
 
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 
 import typer
 
+from accord import __version__
+from accord.logging import configure_logging, get_logger
+
 # Each module exposes `register(app: typer.Typer) -> None`; adding a command group is one line here.
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("service", "db")
 
 app = typer.Typer(
     name="accord",
@@ -23,4 +32,26 @@ for _name in COMMAND_MODULES:
 
 def main() -> None:
     """Entry point of the `accord` console script."""
-    app()
+    configure_logging(
+        os.environ.get("ACCORD_LOG_LEVEL", "INFO").upper(),
+        os.environ.get("ACCORD_LOG_FORMAT", "auto"),
+    )
+    from accord.startup import crash
+    from accord.startup.exit_codes import ExitCode
+
+    get_logger("accord").info("accord starting", version=__version__, argv=sys.argv[1:])
+    crash.install_crash_handlers()
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as exc:
+        path = crash.write_crash_report(type(exc), exc, exc.__traceback__)
+        get_logger("accord").critical(
+            "internal error", error=f"{type(exc).__name__}: {exc}", crash_report=str(path)
+        )
+        typer.echo(f"accord: internal error ({type(exc).__name__}: {exc})", err=True)
+        typer.echo(f"accord: crash report written to {path}", err=True)
+        sys.exit(ExitCode.INTERNAL)
+    finally:
+        crash.remove_empty_fatal_file()

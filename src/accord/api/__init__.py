@@ -1,0 +1,1 @@
+"""The HTTP service: app factory, shared dependencies, problem responses, middleware."""

@@ -1,0 +1,74 @@
+"""Reconciliation jobs (the durable queue's rows) and the results each run stores."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from accord.db.base import Base, Timestamps, UUIDPrimaryKey
+
+JOB_STATUSES = ("queued", "running", "succeeded", "failed", "cancelled")
+
+
+class ReconciliationJob(UUIDPrimaryKey, Timestamps, Base):
+    __tablename__ = "reconciliation_jobs"
+    __table_args__ = (
+        CheckConstraint(f"status IN {JOB_STATUSES!r}", name="status_known"),
+        CheckConstraint("progress >= 0 AND progress <= 1", name="progress_fraction"),
+        # The worker's claim query: oldest queued job first.
+        Index("ix_reconciliation_jobs_queue", "status", "created_at"),
+    )
+
+    project_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), nullable=True
+    )
+    status: Mapped[str] = mapped_column(String(20), nullable=False, server_default="queued")
+    phase: Mapped[str] = mapped_column(String(50), nullable=False, server_default="")
+    progress: Mapped[float] = mapped_column(Float, nullable=False, server_default="0")
+    params: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, nullable=False, server_default=text("'{}'::jsonb")
+    )
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
+    worker_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReconciliationResult(Base):
+    __tablename__ = "reconciliation_results"
+    __table_args__ = (Index("ix_reconciliation_results_job_kind", "job_id", "kind", "id"),)
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    job_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("reconciliation_jobs.id", ondelete="CASCADE"), nullable=False
+    )
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    pass_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    left_ids: Mapped[list[str]] = mapped_column(JSONB, nullable=False)
+    right_ids: Mapped[list[str]] = mapped_column(JSONB, nullable=False)
+    explanation: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, nullable=False, server_default=text("'{}'::jsonb")
+    )
+    review_status: Mapped[str] = mapped_column(String(20), nullable=False, server_default="pending")

@@ -1,0 +1,1 @@
+"""Tiered start-up: checks, retries, circuit breaker, crash reports and exit codes."""
