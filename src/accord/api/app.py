@@ -11,8 +11,8 @@ from fastapi.middleware.cors import CORSMiddleware
 from accord import __version__
 from accord.api.middleware import RequestContextMiddleware
 from accord.api.problems import install_problem_handlers
+from accord.api.routers import include_routers
 from accord.api.state import AppState
-from accord.health.router import router as health_router
 from accord.logging import get_logger
 
 log = get_logger(__name__)
@@ -48,5 +48,5 @@ def create_app(state: AppState) -> FastAPI:
             expose_headers=["X-Correlation-ID"],
         )
     app.add_middleware(RequestContextMiddleware, metrics=state.metrics)
-    app.include_router(health_router)
+    include_routers(app)
     return app
