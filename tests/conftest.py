@@ -52,7 +52,7 @@ def empty_database_url(postgres_admin_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
-def clean_db(database_url: str) -> Iterator[str]:
+def clean_db(database_url: str) -> str:
     """The session database, emptied of rows before the test (schema and version kept)."""
     with psycopg.connect(database_url, autocommit=True) as conn:
         tables = [
@@ -64,7 +64,7 @@ def clean_db(database_url: str) -> Iterator[str]:
         ]
         if tables:
             conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
-    yield database_url
+    return database_url
 
 
 @pytest.fixture
