@@ -84,7 +84,7 @@ async def _refresh_gauges(state: AppState) -> None:
             rows = await session.execute(
                 select(ReconciliationJob.status, func.count()).group_by(ReconciliationJob.status)
             )
-            counts: dict[str, int] = dict(rows.all())  # type: ignore[arg-type]
+            counts: dict[str, int] = dict(rows.all())
         for status in ("queued", "running", "succeeded", "failed", "cancelled"):
             m.jobs.labels(status).set(counts.get(status, 0))
 
