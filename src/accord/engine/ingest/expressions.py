@@ -1,0 +1,156 @@
+"""From source columns, a sample and a mapping to the SQL that types every output column.
+
+Each output column is one DuckDB expression over the cleaned source text, NULL
+where a value breaks the column's rule, plus the checks that find those values.
+Conversion and error search use the same expressions, so they cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from accord.engine.ingest.column_types import DEFAULT_MONEY_SCALE, ColumnType, duckdb_type
+from accord.engine.ingest.dates import date_sql, describe_format, normalise_date_format
+from accord.engine.ingest.infer import ColumnGuess
+from accord.engine.ingest.mapping import ColumnRule, DebitCredit
+from accord.engine.ingest.numbers import DecimalMark, decimal_sql, parse_number_format
+
+_TRUE_WORDS = "'true', 't', 'yes', 'y', '1'"
+_FALSE_WORDS = "'false', 'f', 'no', 'n', '0'"
+
+
+@dataclass(frozen=True)
+class ValueCheck:
+    """Rows where `bad_sql` is true break `rule`; `value_sql` shows the offending text."""
+
+    column: str
+    value_sql: str
+    bad_sql: str
+    rule: str
+
+
+@dataclass(frozen=True)
+class OutputColumn:
+    """One column of the result table, and how to compute and check it."""
+
+    name: str
+    source: str | None
+    type: ColumnType | None
+    format: str | None
+    select_sql: str
+    checks: list[ValueCheck] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TypedText:
+    """A text column's conversion: the typed expression, its rule, and how to show its format."""
+
+    sql: str
+    rule: str
+    format: str | None
+    type: ColumnType
+
+
+def convert_text(
+    ref: str, column_type: ColumnType, fmt: str | None, scale: int | None, guess: ColumnGuess | None
+) -> TypedText:
+    """The conversion of cleaned text (SQL `ref`: trimmed, NULL when empty) to `column_type`.
+
+    `fmt`/`scale` come from the mapping and win; otherwise the guess's format is used.
+    Raises ValueError for a format that does not fit the type.
+    """
+    if column_type is ColumnType.STRING:
+        return TypedText(ref, "", None, column_type)
+    if column_type is ColumnType.INTEGER:
+        whole = "'^[+-]?[0-9]{1,18}$'"
+        sql = f"CASE WHEN regexp_matches({ref}, {whole}) THEN CAST({ref} AS BIGINT) END"
+        return TypedText(sql, "is not a whole number", None, column_type)
+    if column_type is ColumnType.BOOLEAN:
+        sql = (
+            f"CASE WHEN lower({ref}) IN ({_TRUE_WORDS}) THEN true "
+            f"WHEN lower({ref}) IN ({_FALSE_WORDS}) THEN false END"
+        )
+        return TypedText(sql, "is not true/false, yes/no or 1/0", None, column_type)
+    if column_type is ColumnType.DECIMAL:
+        mark = parse_number_format(fmt) if fmt else (guess.mark if guess else None)
+        scale = scale if scale is not None else (guess.scale if guess else DEFAULT_MONEY_SCALE)
+        shown = (mark or DecimalMark.POINT).display
+        rule = f"is not an amount like {shown} with at most {scale} decimal places"
+        return TypedText(decimal_sql(ref, mark, scale), rule, shown, column_type)
+    date_format = (
+        normalise_date_format(fmt, column_type) if fmt else (guess.date_format if guess else None)
+    )
+    if date_format is None:
+        date_format = "%Y-%m-%d" if column_type is ColumnType.DATE else "iso"
+    noun = "date" if column_type is ColumnType.DATE else "date and time"
+    rule = f"is not a {noun} in the format {describe_format(date_format)}"
+    return TypedText(date_sql(ref, date_format, column_type), rule, date_format, column_type)
+
+
+def strict(text_sql: str, converted_sql: str) -> str:
+    """The converted value, failing the query on the first bad value (the fast path's check)."""
+    return (
+        f"CASE WHEN {text_sql} IS NULL THEN NULL "
+        f"ELSE coalesce({converted_sql}, error('accord: bad value')) END"
+    )
+
+
+def text_column_output(name: str, source: str, ref: str, typed: TypedText) -> OutputColumn:
+    """An output column converted from one cleaned text column (SQL `ref`)."""
+    check = ValueCheck(source, ref, f"{ref} IS NOT NULL AND ({typed.sql}) IS NULL", typed.rule)
+    return OutputColumn(name, source, typed.type, typed.format, strict(ref, typed.sql), [check])
+
+
+def debit_credit_output(
+    rule: DebitCredit, refs: tuple[str, str], debit: TypedText, credit: TypedText, scale: int
+) -> OutputColumn:
+    """Credit minus debit, whichever sign the file writes them with; `refs` are their texts."""
+    debit_ref, credit_ref = refs
+    target = duckdb_type(ColumnType.DECIMAL, scale)
+    signed = (
+        f"coalesce(abs({strict(credit_ref, credit.sql)}), 0) "
+        f"- coalesce(abs({strict(debit_ref, debit.sql)}), 0)"
+    )
+    select_sql = (
+        f"CAST(CASE WHEN {debit_ref} IS NULL AND {credit_ref} IS NULL "
+        f"THEN error('accord: bad value') ELSE {signed} END AS {target})"
+    )
+    checks = [
+        ValueCheck(
+            rule.debit, debit_ref, f"{debit_ref} IS NOT NULL AND ({debit.sql}) IS NULL", debit.rule
+        ),
+        ValueCheck(
+            rule.credit,
+            credit_ref,
+            f"{credit_ref} IS NOT NULL AND ({credit.sql}) IS NULL",
+            credit.rule,
+        ),
+        ValueCheck(
+            f"{rule.debit}/{rule.credit}",
+            "NULL",
+            f"{debit_ref} IS NULL AND {credit_ref} IS NULL",
+            "neither debit nor credit has a value",
+        ),
+    ]
+    return OutputColumn(
+        rule.into,
+        f"{rule.debit}, {rule.credit}",
+        ColumnType.DECIMAL,
+        debit.format,
+        select_sql,
+        checks,
+    )
+
+
+def untyped_output(
+    name: str, source: str | None, ref: str, column_type: ColumnType | None
+) -> OutputColumn:
+    """A string column, or one the file already typed (Parquet), passed through unchanged."""
+    return OutputColumn(name, source, column_type, None, ref)
+
+
+def rule_type(rule: ColumnRule | None, guess: ColumnGuess | None) -> ColumnType:
+    """The mapping's type if it gives one, else the guess, else string."""
+    if rule is not None and rule.type is not None:
+        return rule.type
+    return guess.type if guess is not None else ColumnType.STRING

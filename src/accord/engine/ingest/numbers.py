@@ -1,0 +1,147 @@
+"""Money as real files write it, parsed exactly into decimals by one regular expression.
+
+Handled: `1,234.56`, `1.234,56`, `1 234,56`, `1'234.56`, `(12.00)`, `12.00-`, `-12.00`,
+`12.00 DR` / `12.00 CR`, and currency marks around the number (`$`, `€`, `£`, `USD 12.00`,
+`12.00 EUR`). The same pattern runs in Python (inference on a sample) and in DuckDB's
+RE2 (conversion of the whole file), so it sticks to the syntax both share.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from accord.engine.ingest.column_types import DEFAULT_MONEY_SCALE, ColumnType, duckdb_type
+from accord.engine.ingest.sql import quote_literal
+
+_SPACE = "[ \u00a0\u202f]"
+_CURRENCY = "(?:[$€£¥₹]|[A-Z]{3})"
+
+
+class DecimalMark(StrEnum):
+    """Which character separates the fraction; the other one may group thousands."""
+
+    POINT = "."
+    COMMA = ","
+
+    @property
+    def display(self) -> str:
+        """The format as users write it in a mapping."""
+        return "1,234.56" if self is DecimalMark.POINT else "1.234,56"
+
+    @property
+    def thousands(self) -> str:
+        """Characters allowed between groups of three digits."""
+        grouping = "," if self is DecimalMark.POINT else "."
+        return grouping + " \u00a0\u202f'"
+
+
+def parse_number_format(text: str) -> DecimalMark:
+    """`'1,234.56'`, `'1.234,56'`, `'1 234,56'`, `'.'`, `','`: the last mark is the decimal one."""
+    marks = [char for char in text if char in ".,"]
+    if not marks:
+        raise ValueError(f"number format {text!r} shows no decimal mark ('.' or ',')")
+    return DecimalMark(marks[-1])
+
+
+def money_pattern(mark: DecimalMark, scale: int | None = None) -> str:
+    """Regex for a whole money value; named groups say sign and digits.
+
+    With `scale`, the fraction may have at most that many digits (trailing zeros
+    aside), so converting never rounds a value silently.
+    """
+    thousands = "[" + re.escape(mark.thousands) + "]"
+    fraction = "[0-9]+" if scale is None else f"[0-9]{{0,{scale}}}0*"
+    whole = f"[0-9]{{1,3}}(?:{thousands}[0-9]{{3}})+|[0-9]+"
+    number = f"(?:{whole})(?:{re.escape(mark.value)}{fraction})?|{re.escape(mark.value)}[0-9]+"
+    return (
+        f"^{_SPACE}*(?:{_CURRENCY}{_SPACE}*)?(?P<open>\\()?{_SPACE}*(?P<sign>[+-])?{_SPACE}*"
+        f"(?:{_CURRENCY}{_SPACE}*)?(?P<number>{number}){_SPACE}*(?:{_CURRENCY}{_SPACE}*)?"
+        f"(?P<close>\\))?{_SPACE}*(?P<trail>-)?{_SPACE}*(?P<side>CR|DR|Cr|Dr|cr|dr)?"
+        f"{_SPACE}*(?:{_CURRENCY})?{_SPACE}*$"
+    )
+
+
+@dataclass(frozen=True)
+class NumberGuess:
+    """What a sample of text values says about a money column."""
+
+    mark: DecimalMark | None
+    scale: int
+    ambiguous_example: str | None = None
+
+
+def guess_number_format(values: Iterable[str]) -> NumberGuess | None:
+    """The decimal mark and scale every value fits, or None if some value is not money.
+
+    `1,234` fits both marks with different values; if every value is like that,
+    the guess is ambiguous and names an example (the caller reports it).
+    """
+    values = list(values)
+    fits = {mark: re.compile(money_pattern(mark)) for mark in DecimalMark}
+    matches = {mark: [fits[mark].match(v) for v in values] for mark in DecimalMark}
+    valid = [m for m in DecimalMark if all(x is not None and _balanced(x) for x in matches[m])]
+    if not valid:
+        return None
+    if len(valid) == 1:
+        mark = valid[0]
+        return NumberGuess(mark, _scale(matches[mark], mark))
+    differing = [v for v in values if "," in v or "." in v]
+    scale = _scale(matches[DecimalMark.POINT], DecimalMark.POINT)
+    if not differing:
+        return NumberGuess(None, scale)
+    return NumberGuess(None, scale, ambiguous_example=differing[0])
+
+
+def decimal_sql(column_sql: str, mark: DecimalMark | None, scale: int) -> str:
+    """DuckDB expression: the exact decimal, or NULL where the text is not money."""
+    target = duckdb_type_for_scale(scale)
+    plain = quote_literal(f"^[+-]?[0-9]+(\\.[0-9]{{0,{scale}}}0*)?$")
+    full = _full_parse_sql(column_sql, mark or DecimalMark.POINT, scale, target)
+    return (
+        f"CASE WHEN regexp_matches({column_sql}, {plain}) "
+        f"THEN CAST({column_sql} AS {target}) ELSE {full} END"
+    )
+
+
+def duckdb_type_for_scale(scale: int) -> str:
+    """`DECIMAL(18, 2)` for money, wider when the scale needs it."""
+    return duckdb_type(ColumnType.DECIMAL, scale)
+
+
+def _full_parse_sql(column_sql: str, mark: DecimalMark, scale: int, target: str) -> str:
+    # A one-element list and a lambda give the extracted groups a name without a subquery.
+    pattern = quote_literal(money_pattern(mark, scale))
+    groups = "['open', 'sign', 'number', 'close', 'trail', 'side']"
+    parts = f"regexp_extract({column_sql}, {pattern}, {groups})"
+    thousands = quote_literal("[" + re.escape(mark.thousands) + "]")
+    digits = f"regexp_replace(p.number, {thousands}, '', 'g')"
+    if mark is DecimalMark.COMMA:
+        digits = f"replace({digits}, ',', '.')"
+    negative = "p.open <> '' OR p.sign = '-' OR p.trail = '-' OR upper(p.side) = 'DR'"
+    markers = (
+        "(p.open <> '')::INT + (p.sign <> '')::INT + (p.trail <> '')::INT + (p.side <> '')::INT"
+    )
+    checked = f"p.number <> '' AND (p.open = '') = (p.close = '') AND {markers} <= 1"
+    value = (
+        f"CASE WHEN {checked} THEN CASE WHEN {negative} THEN -CAST({digits} AS {target}) "
+        f"ELSE CAST({digits} AS {target}) END END"
+    )
+    return f"list_transform([{parts}], lambda p: {value})[1]"
+
+
+def _balanced(match: re.Match[str]) -> bool:
+    open_, close = match.group("open"), match.group("close")
+    markers = [match.group(name) for name in ("open", "sign", "trail", "side")]
+    return (open_ is None) == (close is None) and sum(m is not None for m in markers) <= 1
+
+
+def _scale(matches: list[re.Match[str] | None], mark: DecimalMark) -> int:
+    fraction_lengths = [
+        len(m.group("number").rpartition(mark.value)[2])
+        for m in matches
+        if m is not None and mark.value in m.group("number")
+    ]
+    return max([DEFAULT_MONEY_SCALE, *fraction_lengths])

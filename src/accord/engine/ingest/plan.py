@@ -1,0 +1,223 @@
+"""The plan for one file: which output columns, typed how, computed by which SQL.
+
+Mapping rules win over inference; inference fills in what the mapping leaves out
+(a type without a format still gets the format detected from the data).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from accord.engine.ingest.column_types import DEFAULT_MONEY_SCALE, ColumnType, duckdb_type
+from accord.engine.ingest.expressions import (
+    OutputColumn,
+    convert_text,
+    debit_credit_output,
+    text_column_output,
+    untyped_output,
+)
+from accord.engine.ingest.infer import ColumnGuess, guess_column
+from accord.engine.ingest.mapping import ColumnMapping, ColumnRule, ConstantValue
+from accord.engine.ingest.options import ReadOptions
+from accord.engine.ingest.problems import Problem, Severity
+from accord.engine.ingest.source import Source
+from accord.engine.ingest.sql import quote_identifier, quote_literal
+
+_Guesser = Callable[[int], ColumnGuess]
+
+
+@dataclass
+class Plan:
+    """The select over `relation` that yields the typed table, and what it found on the way."""
+
+    source_select: str
+    outputs: list[OutputColumn] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def select_sql(self, relation: str) -> str:
+        """The query for the whole typed table."""
+        items = ", ".join(f"{o.select_sql} AS {quote_identifier(o.name)}" for o in self.outputs)
+        return f"SELECT {items} FROM (SELECT {self.source_select} FROM {relation}) AS src"
+
+
+def raw_ref(position: int) -> str:
+    """SQL name of source column `position` as read."""
+    return f"raw_{position}"
+
+
+def text_ref(position: int) -> str:
+    """SQL name of source column `position` as text: trimmed, NULL when empty or a null word."""
+    return f"text_{position}"
+
+
+def source_select(source: Source, options: ReadOptions) -> str:
+    """Each source column twice: as read, and as cleaned text for typing."""
+    items = []
+    null_words = ", ".join(quote_literal(word) for word in ("", *options.null_values))
+    for position, name in enumerate(source.columns):
+        column = quote_identifier(name)
+        text = f"trim(CAST({column} AS VARCHAR))"
+        items.append(f"{column} AS {raw_ref(position)}")
+        items.append(
+            f"CASE WHEN {text} IN ({null_words}) THEN NULL ELSE {text} END AS {text_ref(position)}"
+        )
+    return ", ".join(items)
+
+
+def sample_values(sample: pa.Table, position: int) -> list[str]:
+    """Distinct non-empty text values of one column of the sample."""
+    column = sample.column(text_ref(position))
+    distinct = pc.unique(column.drop_null())
+    return [value for value in distinct.to_pylist() if value]
+
+
+def plan_columns(
+    source: Source,
+    sample: pa.Table,
+    mapping: ColumnMapping,
+    options: ReadOptions,
+    connection: duckdb.DuckDBPyConnection,
+) -> Plan:
+    """Decide every output column; problems that stop the import are ERROR problems in the plan."""
+    plan = Plan(source_select(source, options))
+    positions = {name: position for position, name in enumerate(source.columns)}
+    _report_unknown_columns(source, mapping, plan)
+    if any(p.severity is Severity.ERROR for p in plan.problems):
+        return plan
+    guesses: dict[int, ColumnGuess] = {}
+
+    def guess(position: int) -> ColumnGuess:
+        if position not in guesses:
+            guesses[position] = guess_column(sample_values(sample, position), connection)
+        return guesses[position]
+
+    consumed = set()
+    if mapping.debit_credit is not None:
+        consumed = {mapping.debit_credit.debit, mapping.debit_credit.credit}
+    for name in source.columns:
+        rule = mapping.columns.get(name)
+        if (name in consumed and rule is None) or (rule is None and mapping.unmapped == "drop"):
+            continue
+        plan.outputs.append(_column_output(source, name, positions[name], rule, guess, plan))
+    if mapping.debit_credit is not None:
+        plan.outputs.append(_signed_amount(mapping, positions, guess, plan, source.file))
+    for name, value in mapping.constants.items():
+        plan.outputs.append(_constant_output(name, value))
+    _report_duplicate_names(plan, source.file)
+    return plan
+
+
+def _column_output(
+    source: Source, name: str, position: int, rule: ColumnRule | None, guess: _Guesser, plan: Plan
+) -> OutputColumn:
+    output_name = rule.rename if rule is not None and rule.rename else name
+    native = source.native_types.get(name)
+    wanted = rule.type if rule is not None else None
+    if name in source.native_types and (native is None or wanted in (None, native)):
+        return untyped_output(output_name, name, raw_ref(position), native)
+    guessed = guess(position) if wanted is None or rule is None or rule.format is None else None
+    column_type = wanted or (guessed.type if guessed else ColumnType.STRING)
+    if column_type is ColumnType.STRING:
+        return untyped_output(output_name, name, raw_ref(position), ColumnType.STRING)
+    given_format = rule.format if rule is not None else None
+    if guessed is not None and guessed.ambiguity is not None and guessed.type is column_type:
+        plan.problems.append(Problem(source.file, guessed.ambiguity, column=name))
+    try:
+        typed = convert_text(
+            text_ref(position),
+            column_type,
+            given_format,
+            rule.scale if rule is not None else None,
+            guessed,
+        )
+    except ValueError as error:
+        plan.problems.append(Problem(source.file, f"mapping: {error}", column=name))
+        return untyped_output(output_name, name, raw_ref(position), ColumnType.STRING)
+    return text_column_output(output_name, name, text_ref(position), typed)
+
+
+def _signed_amount(
+    mapping: ColumnMapping, positions: dict[str, int], guess: _Guesser, plan: Plan, file: str
+) -> OutputColumn:
+    rule = mapping.debit_credit
+    assert rule is not None
+    debit_at, credit_at = positions[rule.debit], positions[rule.credit]
+    guessed = (
+        [guess(debit_at), guess(credit_at)] if rule.format is None or rule.scale is None else []
+    )
+    scale = (
+        rule.scale
+        if rule.scale is not None
+        else max([DEFAULT_MONEY_SCALE, *(g.scale for g in guessed if g.type is ColumnType.DECIMAL)])
+    )
+    marks = {g.mark for g in guessed if g.type is ColumnType.DECIMAL and g.mark is not None}
+    hint = next(iter(marks)) if len(marks) == 1 else None
+    if rule.format is None and len(marks) > 1:
+        plan.problems.append(
+            Problem(
+                file,
+                "debit and credit use different decimal marks; give the format",
+                column=f"{rule.debit}/{rule.credit}",
+            )
+        )
+    shared = ColumnGuess(ColumnType.DECIMAL, mark=hint, scale=scale)
+    debit = convert_text(text_ref(debit_at), ColumnType.DECIMAL, rule.format, scale, shared)
+    credit = convert_text(text_ref(credit_at), ColumnType.DECIMAL, rule.format, scale, shared)
+    refs = (text_ref(debit_at), text_ref(credit_at))
+    return debit_credit_output(rule, refs, debit, credit, scale)
+
+
+def _constant_output(name: str, value: ConstantValue) -> OutputColumn:
+    if isinstance(value, bool):
+        return untyped_output(name, None, "true" if value else "false", ColumnType.BOOLEAN)
+    if isinstance(value, int):
+        return untyped_output(name, None, f"CAST({value} AS BIGINT)", ColumnType.INTEGER)
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        scale = max(DEFAULT_MONEY_SCALE, -exponent if isinstance(exponent, int) else 0)
+        target = duckdb_type(ColumnType.DECIMAL, scale)
+        return untyped_output(
+            name, None, f"CAST({quote_literal(str(value))} AS {target})", ColumnType.DECIMAL
+        )
+    if isinstance(value, dt.date):
+        return untyped_output(
+            name, None, f"DATE {quote_literal(value.isoformat())}", ColumnType.DATE
+        )
+    return untyped_output(name, None, f"CAST({quote_literal(value)} AS VARCHAR)", ColumnType.STRING)
+
+
+def _report_unknown_columns(source: Source, mapping: ColumnMapping, plan: Plan) -> None:
+    named = list(mapping.columns)
+    if mapping.debit_credit is not None:
+        named += [mapping.debit_credit.debit, mapping.debit_credit.credit]
+    available = ", ".join(source.columns)
+    for name in named:
+        if name not in source.columns:
+            plan.problems.append(
+                Problem(
+                    source.file,
+                    f"the mapping names this column but the file has only: {available}",
+                    column=name,
+                )
+            )
+
+
+def _report_duplicate_names(plan: Plan, file: str) -> None:
+    seen: set[str] = set()
+    for output in plan.outputs:
+        if output.name in seen:
+            plan.problems.append(
+                Problem(
+                    file,
+                    "two output columns have this name; rename one in the mapping",
+                    column=output.name,
+                )
+            )
+        seen.add(output.name)
