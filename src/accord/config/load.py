@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from pydantic import SecretStr, ValidationError
-from pydantic_settings import BaseSettings
 
 from accord.config.secrets_file import load_or_create_secrets
 from accord.config.settings import (
@@ -21,12 +20,13 @@ from accord.config.settings import (
     DatabaseSettings,
     Environment,
     LogSettings,
+    Section,
     SecuritySettings,
     Settings,
 )
 
 GENERATE_COMMAND = "python -c 'import secrets; print(secrets.token_urlsafe(48))'"
-_S = TypeVar("_S", bound=BaseSettings)
+_S = TypeVar("_S", bound=Section)
 
 MIN_SECRET_LENGTH = 32
 SECRET_VARIABLES = {
@@ -65,19 +65,18 @@ class ConfigError(Exception):
         super().__init__(f"{len(problems)} configuration problem(s):\n{lines}")
 
 
-def _variable_name(section: type[BaseSettings], field: str) -> str:
+def _variable_name(section: type[Section], field: str) -> str:
     info = section.model_fields[field]
     if isinstance(info.validation_alias, str):
         return info.validation_alias
-    prefix = str(section.model_config.get("env_prefix", ""))
-    return f"{prefix}{field}".upper()
+    return f"{section.ENV_PREFIX}{field}".upper()
 
 
 def _build_section(
     section: type[_S], env: Mapping[str, str], problems: list[ConfigProblem]
 ) -> _S | None:
     names = {_variable_name(section, f): f for f in section.model_fields}
-    values = {names[k]: v for k, v in env.items() if k in names and v != ""}
+    values = {names[k]: v for k, v in env.items() if k in names and v != ""}  # by field name
     try:
         return section.model_validate(values)
     except ValidationError as exc:

