@@ -24,6 +24,10 @@ CRITICAL_TABLES = (
     "project_members",
     "reconciliation_jobs",
     "reconciliation_results",
+    "auth_sessions",
+    "refresh_tokens",
+    "password_reset_tokens",
+    "audit_events",
 )
 
 

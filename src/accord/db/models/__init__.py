@@ -1,7 +1,19 @@
 """Every ORM model, imported here so Alembic and the schema check see the whole metadata."""
 
+from accord.db.models.audit import AuditEvent
+from accord.db.models.auth import AuthSession, PasswordResetToken, RefreshToken
 from accord.db.models.jobs import ReconciliationJob, ReconciliationResult
 from accord.db.models.projects import Project, ProjectMember
 from accord.db.models.users import User
 
-__all__ = ["Project", "ProjectMember", "ReconciliationJob", "ReconciliationResult", "User"]
+__all__ = [
+    "AuditEvent",
+    "AuthSession",
+    "PasswordResetToken",
+    "Project",
+    "ProjectMember",
+    "ReconciliationJob",
+    "ReconciliationResult",
+    "RefreshToken",
+    "User",
+]
