@@ -98,4 +98,5 @@ def test_entrypoint_table_matches_the_exit_codes() -> None:
         if code is ExitCode.OK:
             continue
         meaning = MEANING[code][0]
-        assert f"{int(code)})" in script and meaning in script, code
+        assert f"{int(code)})" in script, code
+        assert meaning in script, code
