@@ -25,7 +25,7 @@ def run_plan(
     over the file that a clean file never pays.
     """
     try:
-        return connection.sql(plan.select_sql(source.relation)).to_arrow_table()
+        return connection.sql(plan.select_sql()).to_arrow_table()
     except duckdb.Error as error:
         if _BAD_VALUE_MARKER not in str(error):
             raise IngestError([reader_problem(source.file, error)]) from error
@@ -45,7 +45,7 @@ def find_bad_values(
     ]
     query = (
         f"WITH numbered AS (SELECT row_number() OVER () AS row_number, * "
-        f"FROM (SELECT {plan.source_select} FROM {source.relation})) "
+        f"FROM (SELECT {plan.source_select()} FROM {source.relation})) "
         f"SELECT * FROM ({' UNION ALL '.join(branches)}) "
         f"ORDER BY row_number, check_index LIMIT {limit + 1}"
     )

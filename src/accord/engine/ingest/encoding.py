@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import shutil
+import unicodedata
 from pathlib import Path
 
 SNIFF_BYTES = 256 * 1024
@@ -26,11 +27,30 @@ def detect_encoding(head: bytes) -> str:
         # final=False: the sample may end inside a multi-byte character.
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
     except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(head).best()
-        return best.encoding if best is not None else "cp1252"
+        return _legacy_encoding(head)
     return "utf-8"
+
+
+def _legacy_encoding(head: bytes) -> str:
+    """charset-normalizer's guess, except that Latin text that cp1252 decodes is cp1252.
+
+    On a small sample the guesser often names a rare cousin (cp775, cp850) that
+    decodes accented letters differently; spreadsheets in Western Europe and the
+    Americas export cp1252, so when the guess reads as Latin letters, cp1252 wins.
+    """
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(head).best()
+    if best is None:
+        return "cp1252"
+    letters = [char for char in str(best) if char.isalpha() and not char.isascii()]
+    if all("LATIN" in unicodedata.name(char, "") for char in letters):
+        try:
+            head.decode("cp1252")
+        except UnicodeDecodeError:
+            return best.encoding
+        return "cp1252"
+    return best.encoding
 
 
 def is_utf8(encoding: str) -> bool:

@@ -9,9 +9,11 @@ as ambiguous instead of guessed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
 from accord.engine.ingest.column_types import DEFAULT_MONEY_SCALE, ColumnType
 from accord.engine.ingest.dates import (
@@ -25,6 +27,10 @@ from accord.engine.ingest.numbers import DecimalMark, guess_number_format
 _BOOLEAN_WORDS = frozenset({"true", "false", "yes", "no", "y", "n", "t", "f"})
 _INTEGER = re.compile(r"-?[0-9]{1,18}")
 _LEADING_ZERO = re.compile(r"-?0[0-9]")
+# Loose shape of every date candidate: rules out most text columns before DuckDB is asked.
+_DATE_SHAPE = re.compile(
+    r"[0-9A-Za-z]{1,9}[-/. ][0-9A-Za-z]{1,9}[-/. ,]{1,2}[0-9]{2,4}([ T][0-9:.]+)?"
+)
 
 
 @dataclass(frozen=True)
@@ -39,7 +45,11 @@ class ColumnGuess:
 
 
 def guess_column(values: list[str], connection: duckdb.DuckDBPyConnection) -> ColumnGuess:
-    """Guess from distinct, trimmed, non-empty values (an empty list means a string column)."""
+    """Guess from distinct, trimmed, non-empty values (an empty list means a string column).
+
+    Identifiers must fit entirely to become integers; dates and amounts may have a
+    stray value or two (`N/A`, a typo), which the conversion then reports by row.
+    """
     if not values:
         return ColumnGuess(ColumnType.STRING)
     if all(value.lower() in _BOOLEAN_WORDS for value in values) and not all(
@@ -50,54 +60,63 @@ def guess_column(values: list[str], connection: duckdb.DuckDBPyConnection) -> Co
         if any(_LEADING_ZERO.match(value) for value in values):
             return ColumnGuess(ColumnType.STRING)
         return ColumnGuess(ColumnType.INTEGER)
+
+    def enough(fitting: int) -> bool:
+        misfits = len(values) - fitting
+        return fitting > misfits and misfits <= max(1, len(values) // 50)
+
     for column_type, candidates in (
         (ColumnType.DATE, DATE_CANDIDATES),
         (ColumnType.DATETIME, DATETIME_CANDIDATES),
     ):
-        guess = _guess_date(values, column_type, candidates, connection)
+        guess = _guess_date(values, column_type, candidates, enough, connection)
         if guess is not None:
             return guess
-    number = guess_number_format(values)
-    if number is not None and not any(_LEADING_ZERO.match(v.lstrip("+")) for v in values):
-        ambiguity = None
-        if number.ambiguous_example is not None:
-            ambiguity = (
-                f"every value reads with '.' or with ',' as the decimal mark "
-                f"(e.g. {number.ambiguous_example!r}); give the format, "
-                f"'1,234.56' or '1.234,56'"
-            )
-        return ColumnGuess(
-            ColumnType.DECIMAL, mark=number.mark, scale=number.scale, ambiguity=ambiguity
+    if any(_LEADING_ZERO.match(value.lstrip("+")) for value in values):
+        return ColumnGuess(ColumnType.STRING)
+    number = guess_number_format(values, enough)
+    if number is None:
+        return ColumnGuess(ColumnType.STRING)
+    ambiguity = None
+    if number.ambiguous_example is not None:
+        ambiguity = (
+            f"every value reads with '.' or with ',' as the decimal mark "
+            f"(e.g. {number.ambiguous_example!r}); give the format, '1,234.56' or '1.234,56'"
         )
-    return ColumnGuess(ColumnType.STRING)
+    return ColumnGuess(
+        ColumnType.DECIMAL, mark=number.mark, scale=number.scale, ambiguity=ambiguity
+    )
 
 
 def _guess_date(
     values: list[str],
     column_type: ColumnType,
     candidates: tuple[str, ...],
+    enough: Callable[[int], bool],
     connection: duckdb.DuckDBPyConnection,
 ) -> ColumnGuess | None:
-    """The one date format that reads every value, or an ambiguity if several disagree."""
-    if not all(any(char.isdigit() for char in value) for value in values):
+    """The date format that reads the most values, or an ambiguity if another reads as many."""
+    if not enough(sum(1 for value in values if _DATE_SHAPE.fullmatch(value))):
         return None
+    connection.register("date_sample", pa.table({"v": pa.array(values, pa.string())}))
     parsed = [date_sql("v", candidate, column_type) for candidate in candidates]
-    fits_all = ", ".join(f"bool_and(({sql}) IS NOT NULL)" for sql in parsed)
-    fits = connection.execute(f"SELECT {fits_all} FROM unnest(?) AS t(v)", [values]).fetchall()[0]
-    fitting = [(fmt, sql) for fmt, sql, ok in zip(candidates, parsed, fits, strict=True) if ok]
-    if not fitting:
+    counts = ", ".join(f"count(*) FILTER (WHERE ({sql}) IS NOT NULL)" for sql in parsed)
+    fitting = connection.sql(f"SELECT {counts} FROM date_sample").fetchall()[0]
+    best = max(fitting)
+    if not enough(best):
         return None
-    chosen_format, chosen_sql = fitting[0]
-    for other_format, other_sql in fitting[1:]:
-        differing = connection.execute(
-            f"SELECT v FROM unnest(?) AS t(v) WHERE ({chosen_sql}) <> ({other_sql}) LIMIT 1",
-            [values],
+    ranked = [
+        (fmt, sql) for fmt, sql, n in zip(candidates, parsed, fitting, strict=True) if n == best
+    ]
+    chosen_format, chosen_sql = ranked[0]
+    for other_format, other_sql in ranked[1:]:
+        differing = connection.sql(
+            f"SELECT v FROM date_sample WHERE ({chosen_sql}) <> ({other_sql}) LIMIT 1"
         ).fetchall()
         if differing:
-            example = differing[0]
             ambiguity = (
                 f"every value reads as {describe_format(chosen_format)} and as "
-                f"{describe_format(other_format)} (e.g. {example[0]!r}); give the format"
+                f"{describe_format(other_format)} (e.g. {differing[0][0]!r}); give the format"
             )
             return ColumnGuess(column_type, date_format=chosen_format, ambiguity=ambiguity)
     return ColumnGuess(column_type, date_format=chosen_format)

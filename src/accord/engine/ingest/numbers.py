@@ -9,7 +9,7 @@ RE2 (conversion of the whole file), so it sticks to the syntax both share.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -73,23 +73,25 @@ class NumberGuess:
     ambiguous_example: str | None = None
 
 
-def guess_number_format(values: Iterable[str]) -> NumberGuess | None:
-    """The decimal mark and scale every value fits, or None if some value is not money.
+def guess_number_format(values: list[str], enough: Callable[[int], bool]) -> NumberGuess | None:
+    """The decimal mark and scale that `enough` of the values fit, or None if too few are money.
 
-    `1,234` fits both marks with different values; if every value is like that,
-    the guess is ambiguous and names an example (the caller reports it).
+    `1,234` fits both marks with different values; if the marks fit equally many
+    values and some contain a mark, the guess is ambiguous and names an example.
     """
-    values = list(values)
-    fits = {mark: re.compile(money_pattern(mark)) for mark in DecimalMark}
-    matches = {mark: [fits[mark].match(v) for v in values] for mark in DecimalMark}
-    valid = [m for m in DecimalMark if all(x is not None and _balanced(x) for x in matches[m])]
-    if not valid:
+    matches: dict[DecimalMark, list[re.Match[str]]] = {}
+    for mark in DecimalMark:
+        pattern = re.compile(money_pattern(mark))
+        found = [m for m in map(pattern.match, values) if m is not None and _balanced(m)]
+        if enough(len(found)):
+            matches[mark] = found
+    if not matches:
         return None
-    if len(valid) == 1:
-        mark = valid[0]
-        return NumberGuess(mark, _scale(matches[mark], mark))
-    differing = [v for v in values if "," in v or "." in v]
+    best = max(matches, key=lambda mark: len(matches[mark]))
+    if len(matches) == 1 or len(matches[DecimalMark.POINT]) != len(matches[DecimalMark.COMMA]):
+        return NumberGuess(best, _scale(matches[best], best))
     scale = _scale(matches[DecimalMark.POINT], DecimalMark.POINT)
+    differing = [m.string for m in matches[DecimalMark.POINT] if "," in m.string or "." in m.string]
     if not differing:
         return NumberGuess(None, scale)
     return NumberGuess(None, scale, ambiguous_example=differing[0])
@@ -138,10 +140,10 @@ def _balanced(match: re.Match[str]) -> bool:
     return (open_ is None) == (close is None) and sum(m is not None for m in markers) <= 1
 
 
-def _scale(matches: list[re.Match[str] | None], mark: DecimalMark) -> int:
+def _scale(matches: list[re.Match[str]], mark: DecimalMark) -> int:
     fraction_lengths = [
         len(m.group("number").rpartition(mark.value)[2])
         for m in matches
-        if m is not None and mark.value in m.group("number")
+        if mark.value in m.group("number")
     ]
     return max([DEFAULT_MONEY_SCALE, *fraction_lengths])

@@ -7,6 +7,7 @@ Mapping rules win over inference; inference fills in what the mapping leaves out
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -35,16 +36,30 @@ _Guesser = Callable[[int], ColumnGuess]
 
 @dataclass
 class Plan:
-    """The select over `relation` that yields the typed table, and what it found on the way."""
+    """The select over a source that yields the typed table, and what it found on the way."""
 
-    source_select: str
+    source: Source
+    options: ReadOptions
     outputs: list[OutputColumn] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
-    def select_sql(self, relation: str) -> str:
+    def source_select(self) -> str:
+        """The source columns the outputs use, raw or as cleaned text."""
+        used = " ".join(
+            [o.select_sql for o in self.outputs]
+            + [f"{c.bad_sql} {c.value_sql}" for o in self.outputs for c in o.checks]
+        )
+        items = [
+            f"{expression} AS {ref}"
+            for ref, expression in source_items(self.source, self.options).items()
+            if re.search(rf"\b{ref}\b", used)
+        ]
+        return ", ".join(items) or "NULL AS nothing"
+
+    def select_sql(self) -> str:
         """The query for the whole typed table."""
         items = ", ".join(f"{o.select_sql} AS {quote_identifier(o.name)}" for o in self.outputs)
-        return f"SELECT {items} FROM (SELECT {self.source_select} FROM {relation}) AS src"
+        return f"SELECT {items} FROM (SELECT {self.source_select()} FROM {self.source.relation})"
 
 
 def raw_ref(position: int) -> str:
@@ -57,18 +72,18 @@ def text_ref(position: int) -> str:
     return f"text_{position}"
 
 
-def source_select(source: Source, options: ReadOptions) -> str:
-    """Each source column twice: as read, and as cleaned text for typing."""
-    items = []
-    null_words = ", ".join(quote_literal(word) for word in ("", *options.null_values))
+def source_items(source: Source, options: ReadOptions) -> dict[str, str]:
+    """Each source column twice, by SQL name: as read, and as cleaned text for typing."""
+    items: dict[str, str] = {}
+    null_words = ", ".join(quote_literal(word) for word in options.null_values)
     for position, name in enumerate(source.columns):
         column = quote_identifier(name)
-        text = f"trim(CAST({column} AS VARCHAR))"
-        items.append(f"{column} AS {raw_ref(position)}")
-        items.append(
-            f"CASE WHEN {text} IN ({null_words}) THEN NULL ELSE {text} END AS {text_ref(position)}"
-        )
-    return ", ".join(items)
+        text = f"nullif(trim(CAST({column} AS VARCHAR)), '')"
+        if null_words:
+            text = f"CASE WHEN {text} IN ({null_words}) THEN NULL ELSE {text} END"
+        items[raw_ref(position)] = column
+        items[text_ref(position)] = text
+    return items
 
 
 def sample_values(sample: pa.Table, position: int) -> list[str]:
@@ -86,7 +101,7 @@ def plan_columns(
     connection: duckdb.DuckDBPyConnection,
 ) -> Plan:
     """Decide every output column; problems that stop the import are ERROR problems in the plan."""
-    plan = Plan(source_select(source, options))
+    plan = Plan(source, options)
     positions = {name: position for position, name in enumerate(source.columns)}
     _report_unknown_columns(source, mapping, plan)
     if any(p.severity is Severity.ERROR for p in plan.problems):
@@ -128,7 +143,13 @@ def _column_output(
         return untyped_output(output_name, name, raw_ref(position), ColumnType.STRING)
     given_format = rule.format if rule is not None else None
     if guessed is not None and guessed.ambiguity is not None and guessed.type is column_type:
-        plan.problems.append(Problem(source.file, guessed.ambiguity, column=name))
+        if given_format is None:
+            plan.problems.append(Problem(source.file, guessed.ambiguity, column=name))
+        else:
+            resolved = (
+                f"{guessed.ambiguity.partition(';')[0]}; the mapping's {given_format!r} decides"
+            )
+            plan.problems.append(Problem(source.file, resolved, Severity.WARNING, column=name))
     try:
         typed = convert_text(
             text_ref(position),

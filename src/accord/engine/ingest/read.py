@@ -15,7 +15,7 @@ from accord.engine.ingest.csv_source import open_csv
 from accord.engine.ingest.mapping import ColumnMapping
 from accord.engine.ingest.options import FileFormat, ReadOptions
 from accord.engine.ingest.other_sources import open_json, open_parquet
-from accord.engine.ingest.plan import Plan, plan_columns, source_select
+from accord.engine.ingest.plan import Plan, plan_columns, source_items, text_ref
 from accord.engine.ingest.problems import IngestError, Problem, Severity
 from accord.engine.ingest.source import Source
 from accord.engine.ingest.xlsx_source import open_xlsx
@@ -103,9 +103,11 @@ def make_plan(
     connection: duckdb.DuckDBPyConnection,
 ) -> Plan:
     """Sample the source and plan its columns; IngestError if the plan itself has errors."""
-    sample_query = f"SELECT {source_select(source, options)} FROM {source.relation} "
+    items = source_items(source, options)
+    texts = ", ".join(f"{items[text_ref(i)]} AS {text_ref(i)}" for i in range(len(source.columns)))
+    sample_query = f"SELECT {texts} FROM {source.relation} LIMIT {options.sample_rows}"
     try:
-        sample = connection.sql(sample_query + f"LIMIT {options.sample_rows}").to_arrow_table()
+        sample = connection.sql(sample_query).to_arrow_table()
     except duckdb.Error as error:
         raise IngestError([reader_problem(source.file, error)]) from error
     plan = plan_columns(source, sample, mapping, options, connection)
