@@ -1,0 +1,75 @@
+"""Candidate pairs of a pass: blocked by equalities, decided exactly, scored in SQL."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from accord.engine.conditions import AnyCondition, blocking_variants, compile_condition
+from accord.engine.workspace import Workspace
+
+
+def _token_set_ratio(left: pa.Array, right: pa.Array) -> pa.Array:
+    # rapidfuzz only where SQL has no such function; cpdist scores the aligned pairs in C.
+    from rapidfuzz import fuzz, process
+
+    xs = [v if v is not None else "" for v in left.to_pylist()]
+    ys = [v if v is not None else "" for v in right.to_pylist()]
+    if not xs:
+        return pa.array([], type=pa.float64())
+    scores = process.cpdist(xs, ys, scorer=fuzz.token_set_ratio, workers=-1)
+    return pa.array(scores / 100.0, type=pa.float64())
+
+
+def register_functions(con: duckdb.DuckDBPyConnection) -> None:
+    """Similarity functions DuckDB does not have."""
+    con.create_function(
+        "accord_token_set_ratio",
+        _token_set_ratio,
+        [duckdb.sqltype("VARCHAR"), duckdb.sqltype("VARCHAR")],
+        duckdb.sqltype("DOUBLE"),
+        type="arrow",
+        null_handling="special",
+    )
+
+
+def candidate_sql(
+    ws: Workspace,
+    conditions: list[AnyCondition],
+    left_sql: str,
+    right_sql: str,
+    *,
+    min_score: float,
+    apply_thresholds: bool = True,
+) -> str:
+    """SELECT l_row, r_row, score (and passes_thresholds) of every pair meeting the conditions.
+
+    Exact conditions always apply; similarity thresholds and `min_score` only when
+    `apply_thresholds`, so the same query also measures how close left-over records came.
+    """
+    compiled = [compile_condition(ws, c) for c in conditions]
+    scores = ", ".join(f"{c.score} AS _s{i}" for i, c in enumerate(compiled))
+    selects = []
+    for variant in blocking_variants(ws, conditions):
+        expanded = ", ".join(["x.*", *variant.select])
+        expansions = "".join(f", {e}" for e in variant.expansions)
+        keys = " AND ".join(f"{x} = {y}" for x, y in variant.keys) or "TRUE"
+        filters = [c.exact_filter for c in compiled if c.exact_filter] + variant.filters
+        selects.append(
+            f"SELECT a._row AS l_row, b._row AS r_row, {scores} "
+            f"FROM (SELECT {expanded} FROM ({left_sql}) x{expansions}) a "
+            f"JOIN ({right_sql}) b ON {keys} "
+            f"WHERE {' AND '.join(filters) or 'TRUE'}"
+        )
+    total_weight = sum(c.weight for c in compiled)
+    weighted = " + ".join(f"{c.weight!r} * _s{i}" for i, c in enumerate(compiled))
+    # Rounded so that equally good candidates compare equal whatever the float path.
+    score = f"round(({weighted}) / {total_weight!r}, 9)" if total_weight else "1.0"
+    passes = [f"_s{i} >= {c.threshold!r}" for i, c in enumerate(compiled) if c.threshold is not None]
+    passes.append(f"{score} >= {min_score!r}")
+    passing = " AND ".join(passes)
+    outer_filter = f"WHERE {passing}" if apply_thresholds else ""
+    return (
+        f"SELECT l_row, r_row, {score} AS score, {passing} AS passes_thresholds "
+        f"FROM ({' UNION ALL '.join(selects)}) {outer_filter}"
+    )

@@ -1,0 +1,182 @@
+"""Each condition compiled to SQL over a candidate pair: left record `a`, right record `b`.
+
+A condition contributes up to four things: equi-join keys that find candidates cheaply
+(blocking), a filter that decides it exactly, a score in [0, 1] and an explanation. Blocking
+turns windows and tolerances into equalities: a date window expands the left record into one
+row per allowed day, a tolerance into neighbouring amount bands, so DuckDB can hash-join.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from accord.engine.rules import (
+    DateWindowCondition,
+    EqualCondition,
+    SimilarityCondition,
+    ToleranceCondition,
+)
+from accord.engine.workspace import Workspace, quote
+
+AnyCondition = EqualCondition | ToleranceCondition | DateWindowCondition | SimilarityCondition
+
+# Windows wider than this are filtered, not expanded: expansion multiplies the left rows.
+MAX_EXPANDED_DAYS = 62
+
+
+@dataclass
+class Blocking:
+    """How one variant of the candidate join finds pairs: expansions of `a` and join keys."""
+
+    expansions: list[str] = field(default_factory=list)  # FROM items joined to the left rows
+    select: list[str] = field(default_factory=list)  # extra columns of the expanded left rows
+    keys: list[tuple[str, str]] = field(default_factory=list)  # (expr on a, expr on b)
+    filters: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CompiledCondition:
+    """SQL for one condition over the aliases `a` (left) and `b` (right)."""
+
+    label: str
+    weight: float
+    exact_filter: str | None  # decides the condition; NULL-safe
+    score: str
+    left_text: str
+    right_text: str
+    outcome: str
+    threshold: float | None = None  # similarity conditions: score must reach it
+
+
+def number(alias: str, column: str) -> str:
+    return f"CAST({alias}.{column} AS DOUBLE)"
+
+
+def day_number(alias: str, column: str) -> str:
+    return f"(CAST({alias}.{column} AS DATE) - DATE '1970-01-01')"
+
+
+def _text(alias: str, column: str) -> str:
+    return f"CAST({alias}.{quote(column)} AS VARCHAR)"
+
+
+def similarity_sql(method: str, x: str, y: str) -> str:
+    """Similarity of two VARCHAR expressions in [0, 1]; NULL counts as 0."""
+    if method == "jaro_winkler":
+        sim = f"jaro_winkler_similarity({x}, {y})"
+    elif method == "token_jaro_winkler":
+        def tokens_sorted(e: str) -> str:
+            return f"array_to_string(list_sort(string_split({e}, ' ')), ' ')"
+
+        sim = (f"greatest(jaro_winkler_similarity({x}, {y}), "
+               f"jaro_winkler_similarity({tokens_sorted(x)}, {tokens_sorted(y)}))")
+    elif method == "levenshtein":
+        sim = f"1 - levenshtein({x}, {y}) / greatest(length({x}), length({y}), 1)"
+    else:  # token_set_ratio, a rapidfuzz function registered on the connection
+        sim = f"accord_token_set_ratio({x}, {y})"
+    return f"coalesce({sim}, 0.0)"
+
+
+def tolerance_allowed(cond: ToleranceCondition) -> str:
+    if cond.relative_to == "left":
+        base = number("a", quote(cond.left))
+    else:
+        base = number("b", quote(cond.right))
+    return f"greatest({cond.absolute!r}, {cond.relative!r} * abs({base}))"
+
+
+def compile_condition(ws: Workspace, cond: AnyCondition) -> CompiledCondition:
+    label = f"{cond.type}:{cond.left}~{cond.right}"
+    left_text, right_text = _text("a", cond.left), _text("b", cond.right)
+    if isinstance(cond, EqualCondition):
+        x = f"a.{ws.left.column(cond.left, cond.normaliser)}"
+        y = f"b.{ws.right.column(cond.right, cond.normaliser)}"
+        return CompiledCondition(label, cond.weight, f"{x} = {y}", "1.0", left_text, right_text,
+                                 "'equal'")
+    if isinstance(cond, ToleranceCondition):
+        diff = f"({number('b', quote(cond.right))} - {number('a', quote(cond.left))})"
+        allowed = tolerance_allowed(cond)
+        score = f"CASE WHEN {allowed} = 0 THEN 1.0 ELSE 1 - abs({diff}) / (2 * {allowed}) END"
+        outcome = (f"'difference ' || CAST(round({diff}, 4) AS VARCHAR) || ' within ' || "
+                   f"CAST(round({allowed}, 4) AS VARCHAR)")
+        return CompiledCondition(label, cond.weight, f"abs({diff}) <= {allowed} + 1e-9", score,
+                                 left_text, right_text, outcome)
+    if isinstance(cond, DateWindowCondition):
+        days = f"({day_number('b', quote(cond.right))} - {day_number('a', quote(cond.left))})"
+        reach = max(abs(cond.min_days), abs(cond.max_days)) + 1
+        window = f"{days} BETWEEN {cond.min_days} AND {cond.max_days}"
+        outcome = (f"CAST({days} AS VARCHAR) || ' days, window {cond.min_days}..{cond.max_days}'")
+        return CompiledCondition(label, cond.weight, window, f"1 - abs({days}) / {2 * reach}",
+                                 left_text, right_text, outcome)
+    x = f"a.{ws.left.column(cond.left, cond.normaliser)}"
+    y = f"b.{ws.right.column(cond.right, cond.normaliser)}"
+    sim = similarity_sql(cond.method, x, y)
+    outcome = (f"'{cond.method} ' || CAST(round({sim}, 3) AS VARCHAR) || "
+               f"' (threshold {cond.threshold})'")
+    return CompiledCondition(label, cond.weight, None, sim, left_text, right_text, outcome,
+                             threshold=cond.threshold)
+
+
+def _amount_bands(cond: ToleranceCondition) -> list[Blocking]:
+    """Band keys such that any pair within tolerance falls in the same or a neighbouring band.
+
+    With both an absolute and a relative tolerance, linear bands find the pairs within the
+    absolute one and log bands the rest, and the two variants never return the same pair.
+    """
+    x, y = number("x", quote(cond.left)), number("b", quote(cond.right))
+    diff = f"abs({number('b', quote(cond.right))} - {number('a', quote(cond.left))})"
+
+    def banded(band_x: str, band_y: str, extra_filter: str | None) -> Blocking:
+        return Blocking(
+            expansions=["range(-1, 2) AS _band_o(_band_off)"],
+            select=[f"sign({x}) AS _band_sign", f"{band_x} + _band_off AS _band"],
+            keys=[("a._band_sign", f"sign({y})"), ("a._band", band_y)],
+            filters=[extra_filter] if extra_filter else [],
+        )
+
+    if cond.absolute == 0 and cond.relative == 0:
+        return [Blocking(keys=[(number("a", quote(cond.left)), y)])]
+    variants = []
+    if cond.absolute > 0:
+        width = cond.absolute
+        within_absolute = f"{diff} <= {width!r} + 1e-9" if cond.relative > 0 else None
+        variants.append(banded(f"floor(abs({x}) / {width!r})::BIGINT",
+                               f"floor(abs({y}) / {width!r})::BIGINT", within_absolute))
+    if cond.relative > 0:
+        # One band per relative step (a little wider, so rounding never splits a pair).
+        step = -math.log(1 - cond.relative) * 1.001
+
+        def log_band(v: str) -> str:
+            return f"floor(ln(greatest(abs({v}), 1e-9)) / {step!r})::BIGINT"
+
+        beyond_absolute = f"{diff} > {cond.absolute!r} + 1e-9" if cond.absolute > 0 else None
+        variants.append(banded(log_band(x), log_band(y), beyond_absolute))
+    return variants
+
+
+def blocking_variants(ws: Workspace, conditions: list[AnyCondition]) -> list[Blocking]:
+    """Variants of the candidate join (unioned); each finds pairs by equalities only."""
+    base = Blocking()
+    for cond in conditions:
+        if isinstance(cond, EqualCondition):
+            base.keys.append((f"a.{ws.left.column(cond.left, cond.normaliser)}",
+                              f"b.{ws.right.column(cond.right, cond.normaliser)}"))
+    window = next((c for c in conditions if isinstance(c, DateWindowCondition)
+                   and c.max_days - c.min_days <= MAX_EXPANDED_DAYS), None)
+    if window is not None:
+        base.expansions.append(f"range({window.min_days}, {window.max_days + 1}) AS _dw(_dw_off)")
+        base.select.append(f"{day_number('x', quote(window.left))} + _dw_off AS _day")
+        base.keys.append(("a._day", day_number("b", quote(window.right))))
+    tolerance = next((c for c in conditions if isinstance(c, ToleranceCondition)), None)
+    if tolerance is None:
+        return [base]
+    return [
+        Blocking(
+            expansions=base.expansions + bands.expansions,
+            select=base.select + bands.select,
+            keys=base.keys + bands.keys,
+            filters=base.filters + bands.filters,
+        )
+        for bands in _amount_bands(tolerance)
+    ]

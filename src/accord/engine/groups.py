@@ -1,0 +1,179 @@
+"""Group passes: one record against a group of records whose amounts sum to it.
+
+one_to_many / many_to_one: each record on the 'one' side gets its possible members (records
+of the other side meeting the pass conditions: date window, similar name, ...); subsets of
+2..max_size members whose sum hits the target are found by SQL hash joins (meet in the
+middle). Only a unique solution is
+accepted, and only if no other record's solution uses the same members; the rest is left
+for review as ambiguous. many_to_many: groups sharing a key on both sides, sums agreeing.
+
+Amounts are compared as integer units of 1/10,000 so sums are exact.
+"""
+
+from __future__ import annotations
+
+from accord.engine.candidates import candidate_sql
+from accord.engine.conditions import AnyCondition
+from accord.engine.rules import EqualCondition, GroupSpec, MatchPass
+from accord.engine.workspace import SideKey, Workspace, free_rows_sql, quote
+
+UNITS_PER_AMOUNT = 10_000
+
+
+def _units(alias: str, column: str) -> str:
+    return f"round(CAST({alias}.{quote(column)} AS DOUBLE) * {UNITS_PER_AMOUNT})::BIGINT"
+
+
+def _tolerance_units(spec: GroupSpec, target: str) -> str:
+    allowed = f"greatest({spec.sum.absolute!r} * {UNITS_PER_AMOUNT}, {spec.sum.relative!r} * abs({target}))"
+    return f"floor({allowed})::BIGINT"
+
+
+def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -> None:
+    """Table `members`(o_row, m_row, ord, units, target, tol, g, score) of possible members."""
+    assert match_pass.group is not None
+    spec, many = match_pass.group, ("r" if one == "l" else "l")
+    conditions: list[AnyCondition] = list(match_pass.conditions)
+    pairs = candidate_sql(ws, conditions, free_rows_sql(ws, "l"), free_rows_sql(ws, "r"),
+                          min_score=match_pass.min_score)
+    one_side, many_side = ws.side(one), ws.side(many)
+    one_amount = spec.sum.left if one == "l" else spec.sum.right
+    many_amount = spec.sum.right if one == "l" else spec.sum.left
+    shared = [f"m.{many_side.column(c)}" for c in spec.same]
+    group_key = f"struct_pack({', '.join(f'k{i} := {c}' for i, c in enumerate(shared))})" if shared else "0"
+    ws.con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE members_all AS
+        SELECT c.{one}_row AS o_row, c.{many}_row AS m_row, c.score,
+               {_units('m', many_amount)} AS units, {_units('o', one_amount)} AS target,
+               {_tolerance_units(spec, _units('o', one_amount))} AS tol, {group_key} AS g
+        FROM ({pairs}) c
+        JOIN {one_side.rows} o ON o._row = c.{one}_row
+        JOIN {many_side.rows} m ON m._row = c.{many}_row
+        WHERE sign(units) = sign(target) AND abs(units) <= abs(target) + tol
+        """
+    )
+    # Records with too many possible members are left for review rather than enumerated.
+    ws.con.execute(
+        f"""
+        INSERT INTO notes
+        SELECT '{one}', o_row, {pass_no}, 'ambiguous', NULL, list(m_row ORDER BY m_row),
+               CAST(count(*) AS VARCHAR) || ' possible group members, more than {spec.max_candidates}'
+        FROM members_all GROUP BY o_row HAVING count(*) > {spec.max_candidates}
+        """
+    )
+    ws.con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE members AS
+        SELECT *, row_number() OVER (PARTITION BY o_row ORDER BY m_row) AS ord
+        FROM members_all
+        WHERE o_row IN (SELECT o_row FROM members_all GROUP BY o_row
+                        HAVING count(*) BETWEEN 2 AND {spec.max_candidates})
+        """
+    )
+
+
+def _solutions(ws: Workspace, max_size: int) -> None:
+    """Table `solutions`(o_row, rows, score): every subset of members hitting its target.
+
+    Meet in the middle: a subset of size s is a run of the first ceil(s/2) members (in
+    `ord` order) followed by the last floor(s/2), found by a hash join on the amount the
+    first part still misses. Only parts up to half the group size are ever enumerated.
+    """
+    con = ws.con
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE part_1 AS
+        SELECT o_row, [m_row] AS rows, ord AS first, ord AS last, units AS total, score,
+               g, target, tol
+        FROM members;
+        CREATE OR REPLACE TEMP TABLE solutions (o_row BIGINT, rows BIGINT[], score DOUBLE);
+        """
+    )
+    for size in range(2, (max_size + 1) // 2 + 1):
+        con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE part_{size} AS
+            SELECT p.o_row, list_append(p.rows, m.m_row) AS rows, p.first, m.ord AS last,
+                   p.total + m.units AS total, (p.score * {size - 1} + m.score) / {size} AS score,
+                   p.g, p.target, p.tol
+            FROM part_{size - 1} p JOIN members m ON m.o_row = p.o_row AND m.g = p.g AND m.ord > p.last
+            WHERE abs(p.total + m.units) < abs(p.target) + p.tol
+            """
+        )
+    for size in range(2, max_size + 1):
+        head, tail = (size + 1) // 2, size // 2
+        # Bands one tolerance wide: the tail is looked up by the amount the head misses.
+        con.execute(
+            f"""
+            INSERT INTO solutions
+            SELECT h.o_row, list_sort(list_concat(h.rows, t.rows)),
+                   (h.score * {head} + t.score * {tail}) / {size}
+            FROM (SELECT *, floor((target - total) / (tol + 1))::BIGINT + o AS band
+                  FROM part_{head}, range(-1, 2) AS shift(o)) h
+            JOIN (SELECT *, floor(total / (tol + 1))::BIGINT AS band FROM part_{tail}) t
+              ON t.o_row = h.o_row AND t.g = h.g AND t.band = h.band
+            WHERE h.last < t.first AND abs(h.target - h.total - t.total) <= h.tol
+            """
+        )
+
+
+def _accept_unique(ws: Workspace, one: SideKey, pass_no: int) -> None:
+    """Table `accepted_groups`(o_row, rows, score): unique solutions with members to themselves."""
+    ws.con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE unique_solutions AS
+        SELECT o_row, any_value(rows) AS rows, any_value(score) AS score FROM solutions
+        GROUP BY o_row HAVING count(*) = 1;
+        CREATE OR REPLACE TEMP TABLE contested AS
+        SELECT m_row FROM (SELECT unnest(rows) AS m_row FROM unique_solutions)
+        GROUP BY m_row HAVING count(*) > 1;
+        CREATE OR REPLACE TEMP TABLE accepted_groups AS
+        SELECT * FROM unique_solutions u
+        WHERE NOT EXISTS (SELECT 1 FROM contested c WHERE list_contains(u.rows, c.m_row));
+        INSERT INTO notes
+        SELECT '{one}', o_row, {pass_no}, 'ambiguous', max(score),
+               list_distinct(flatten(list(rows))),
+               CAST(count(*) AS VARCHAR) || ' groups of possible members fit the amount'
+        FROM solutions WHERE o_row NOT IN (SELECT o_row FROM accepted_groups)
+        GROUP BY o_row
+        """
+    )
+
+
+def run_one_to_many(ws: Workspace, match_pass: MatchPass, pass_no: int, one: SideKey) -> None:
+    """Find groups for one pass; leaves `accepted_groups`(o_row, rows, score)."""
+    assert match_pass.group is not None
+    _members(ws, match_pass, one, pass_no)
+    _solutions(ws, match_pass.group.max_size)
+    _accept_unique(ws, one, pass_no)
+
+
+def run_many_to_many(ws: Workspace, match_pass: MatchPass) -> None:
+    """Groups with equal keys on both sides whose sums agree; leaves `accepted_sets`."""
+    spec = match_pass.group
+    assert spec is not None
+    keys = [c for c in match_pass.conditions if isinstance(c, EqualCondition)]
+
+    def grouped(side: SideKey, amount: str) -> str:
+        data = ws.side(side)
+        names = [c.left if side == "l" else c.right for c in keys]
+        key = ", ".join(f"{data.column(n, c.normaliser)} AS k{i}"
+                        for i, (n, c) in enumerate(zip(names, keys, strict=True)))
+        groups = ", ".join(f"k{i}" for i in range(len(keys)))
+        return (f"SELECT {groups}, list(_row) AS rows, sum({_units('s', amount)}) AS total "
+                f"FROM (SELECT *, {key} FROM ({free_rows_sql(ws, side)}) s) s "
+                f"WHERE {' AND '.join(f'k{i} IS NOT NULL' for i in range(len(keys)))} "
+                f"GROUP BY {groups} HAVING count(*) <= {spec.max_size}")
+
+    on = " AND ".join(f"x.k{i} = y.k{i}" for i in range(len(keys)))
+    tol = _tolerance_units(spec, "x.total")
+    ws.con.execute(
+        f"""
+        CREATE OR REPLACE TEMP TABLE accepted_sets AS
+        SELECT x.rows AS l_rows, y.rows AS r_rows,
+               CASE WHEN {tol} = 0 THEN 1.0 ELSE 1 - abs(x.total - y.total) / (2 * {tol}) END AS score
+        FROM ({grouped('l', spec.sum.left)}) x JOIN ({grouped('r', spec.sum.right)}) y ON {on}
+        WHERE abs(x.total - y.total) <= {tol}
+        """
+    )

@@ -1,0 +1,95 @@
+"""Normalisers: ordered text-cleaning steps, compiled to DuckDB SQL expressions.
+
+Normalising in SQL keeps it vectorised (one pass over a column, no Python per value), and a
+column is normalised once per run however many conditions use it.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SimpleStep = Literal[
+    "lower", "upper", "trim", "whitespace", "punctuation", "alphanumeric", "accents",
+    "legal_forms", "sort_tokens", "digits",
+]
+
+
+class ReplaceStep(BaseModel):
+    """Replace substrings, in order (e.g. '&' → ' and ')."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    replace: dict[str, str] = Field(min_length=1)
+
+
+class WordsStep(BaseModel):
+    """Replace whole words (tokens split on spaces), e.g. 'intl' → 'international'."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    words: dict[str, str] = Field(min_length=1)
+
+
+NormaliserStep = SimpleStep | ReplaceStep | WordsStep
+
+# Legal-form words dropped by `legal_forms`, lower case, after punctuation is removed
+# ('S.A.' → 'sa'), so 'Acme Ltd' and 'ACME Limited' compare equal.
+LEGAL_FORMS: tuple[str, ...] = (
+    "ltd", "limited", "llc", "llp", "lp", "inc", "incorporated", "corp", "corporation", "co",
+    "company", "plc", "gmbh", "ag", "kg", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "oy",
+    "ab", "as", "pty", "pte", "kk",
+)
+
+BUILTIN_NORMALISERS: dict[str, list[NormaliserStep]] = {
+    "text": ["lower", "accents", "whitespace"],
+    "reference": ["upper", "alphanumeric"],
+    "company_name": [
+        "lower", "accents", ReplaceStep(replace={"&": " and "}), "punctuation", "legal_forms",
+        WordsStep(words={"intl": "international", "svcs": "services", "and": ""}),
+        "whitespace",
+    ],
+}
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _tokens_sql(expr: str) -> str:
+    return f"string_split(trim(regexp_replace({expr}, '\\s+', ' ', 'g')), ' ')"
+
+
+def step_sql(step: NormaliserStep, expr: str) -> str:
+    """SQL applying one step to the VARCHAR expression `expr`."""
+    if isinstance(step, ReplaceStep):
+        for old, new in step.replace.items():
+            expr = f"replace({expr}, {_quote(old)}, {_quote(new)})"
+        return expr
+    if isinstance(step, WordsStep):
+        cases = " ".join(f"WHEN {_quote(k)} THEN {_quote(v)}" for k, v in step.words.items())
+        mapped = f"list_transform({_tokens_sql(expr)}, lambda t: CASE t {cases} ELSE t END)"
+        return f"array_to_string(list_filter({mapped}, lambda t: t <> ''), ' ')"
+    simple: dict[str, str] = {
+        "lower": f"lower({expr})",
+        "upper": f"upper({expr})",
+        "trim": f"trim({expr})",
+        "whitespace": f"trim(regexp_replace({expr}, '\\s+', ' ', 'g'))",
+        "punctuation": f"regexp_replace({expr}, '[^\\pL\\pN\\s]', '', 'g')",
+        "alphanumeric": f"regexp_replace({expr}, '[^\\pL\\pN]', '', 'g')",
+        "digits": f"regexp_replace({expr}, '[^0-9]', '', 'g')",
+        "accents": f"strip_accents({expr})",
+        "sort_tokens": f"array_to_string(list_sort({_tokens_sql(expr)}), ' ')",
+    }
+    if step == "legal_forms":
+        forms = ", ".join(_quote(w) for w in LEGAL_FORMS)
+        kept = f"list_filter({_tokens_sql(expr)}, lambda t: lower(t) NOT IN ({forms}))"
+        return f"array_to_string({kept}, ' ')"
+    return simple[step]
+
+
+def normaliser_sql(steps: list[NormaliserStep], column_sql: str) -> str:
+    """SQL normalising a column; empty results become NULL so they never compare equal."""
+    expr = f"CAST({column_sql} AS VARCHAR)"
+    for step in steps:
+        expr = step_sql(step, expr)
+    return f"nullif({expr}, '')"

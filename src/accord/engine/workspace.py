@@ -1,0 +1,169 @@
+"""The DuckDB workspace of one run: both sides loaded once, with the columns the rules need.
+
+Each side becomes a table (`l_rows`, `r_rows`) keyed by `_row`, the record's position in the
+input Arrow table, so results can be cut from the original table without a round trip through
+SQL types. Normalised text is computed once per (column, normaliser) and reused by every pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+import duckdb
+import pyarrow as pa
+
+from accord.engine.normalise import BUILTIN_NORMALISERS, NormaliserStep, normaliser_sql
+from accord.engine.rules import (
+    ComparedField,
+    EqualCondition,
+    RuleSet,
+    Side,
+    SimilarityCondition,
+)
+
+SideKey = Literal["l", "r"]
+ROW = "_row"
+
+
+class RulesDataMismatch(ValueError):
+    """The rules name a column that the data does not have."""
+
+
+def quote(name: str) -> str:
+    """A SQL identifier for any column name."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass
+class SideData:
+    """One side as loaded: the original table (plus `_row`) and its derived columns."""
+
+    key: SideKey
+    spec: Side
+    table: pa.Table
+    normalised: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    @property
+    def rows(self) -> str:
+        return f"{self.key}_rows"
+
+    def column(self, name: str, normaliser: str | None = None) -> str:
+        """SQL name of `name`, normalised by `normaliser` or the side's default for it."""
+        chosen = normaliser or self.spec.normalise.get(name)
+        if chosen is None:
+            return quote(name)
+        return quote(self.normalised[(name, chosen)])
+
+
+@dataclass
+class Workspace:
+    """The connection and both sides of one reconciliation run."""
+
+    con: duckdb.DuckDBPyConnection
+    rules: RuleSet
+    left: SideData
+    right: SideData
+
+    def side(self, key: SideKey) -> SideData:
+        return self.left if key == "l" else self.right
+
+    def scalar(self, sql: str) -> int:
+        rows = self.con.execute(sql).fetchall()
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+
+def _normaliser_uses(rules: RuleSet, key: SideKey) -> set[tuple[str, str]]:
+    """(column, normaliser) pairs this side needs, explicit or from its per-column defaults."""
+    side = rules.left if key == "l" else rules.right
+    uses: set[tuple[str, str]] = set(side.normalise.items())
+    for match_pass in rules.passes:
+        text_fields: list[EqualCondition | SimilarityCondition | ComparedField] = [
+            c for c in match_pass.conditions if isinstance(c, EqualCondition | SimilarityCondition)
+        ]
+        text_fields += match_pass.compare
+        for cond in text_fields:
+            column = cond.left if key == "l" else cond.right
+            chosen = cond.normaliser or side.normalise.get(column)
+            if chosen:
+                uses.add((column, chosen))
+        if match_pass.group and match_pass.grouped_side == key:
+            uses |= {(c, side.normalise[c]) for c in match_pass.group.same if c in side.normalise}
+    return uses
+
+
+def _used_columns(rules: RuleSet, key: SideKey) -> set[str]:
+    side = rules.left if key == "l" else rules.right
+    used = {side.id} | ({side.amount} if side.amount else set()) | set(side.duplicate_key or [])
+    for match_pass in rules.passes:
+        pairs = [*match_pass.conditions, *match_pass.compare]
+        used |= {c.left if key == "l" else c.right for c in pairs}
+        if match_pass.group:
+            group_sum = match_pass.group.sum
+            used.add(group_sum.left if key == "l" else group_sum.right)
+            if match_pass.grouped_side == key:
+                used |= set(match_pass.group.same)
+    return used
+
+
+def _check_columns(rules: RuleSet, key: SideKey, table: pa.Table) -> None:
+    side_name = "left" if key == "l" else "right"
+    missing = sorted(_used_columns(rules, key) - set(table.column_names))
+    if missing:
+        raise RulesDataMismatch(
+            f"the rules use {side_name} column(s) {', '.join(map(repr, missing))}, which the "
+            f"{side_name} data does not have (it has: {', '.join(table.column_names)})"
+        )
+
+
+def _steps(rules: RuleSet, name: str) -> list[NormaliserStep]:
+    return rules.normalisers.get(name) or BUILTIN_NORMALISERS[name]
+
+
+def load_side(con: duckdb.DuckDBPyConnection, rules: RuleSet, key: SideKey, table: pa.Table) -> SideData:
+    """Register one side and materialise the columns the passes compare."""
+    _check_columns(rules, key, table)
+    spec = rules.left if key == "l" else rules.right
+    with_row = table.append_column(ROW, pa.array(range(table.num_rows), type=pa.int64()))
+    side = SideData(key=key, spec=spec, table=with_row)
+    con.register(f"{key}_input", with_row.select([ROW, *sorted(_used_columns(rules, key))]))
+    derived = []
+    for index, (column, normaliser) in enumerate(sorted(_normaliser_uses(rules, key))):
+        name = f"_n{index}_{column}"
+        side.normalised[(column, normaliser)] = name
+        derived.append(f"{normaliser_sql(_steps(rules, normaliser), quote(column))} AS {quote(name)}")
+    extra = "".join(f", {d}" for d in derived)
+    con.execute(f"CREATE TABLE {side.rows} AS SELECT *{extra} FROM {key}_input")
+    con.unregister(f"{key}_input")
+    return side
+
+
+def open_workspace(left: pa.Table, right: pa.Table, rules: RuleSet) -> Workspace:
+    """Load both sides into a fresh in-memory DuckDB and create the bookkeeping tables."""
+    con = duckdb.connect()
+    ws = Workspace(
+        con=con,
+        rules=rules,
+        left=load_side(con, rules, "l", left),
+        right=load_side(con, rules, "r", right),
+    )
+    # taken: which records a match used; notes: why a record was left over, per pass.
+    con.execute(
+        """
+        CREATE TABLE matches (match_no BIGINT, pass_no INTEGER, kind VARCHAR, score DOUBLE);
+        CREATE TABLE taken (side VARCHAR, _row BIGINT, match_no BIGINT);
+        CREATE TABLE notes (side VARCHAR, _row BIGINT, pass_no INTEGER, reason VARCHAR,
+                            best_score DOUBLE, candidates BIGINT[], detail VARCHAR);
+        """
+    )
+    return ws
+
+
+def free_rows_sql(ws: Workspace, key: SideKey) -> str:
+    """The records of one side that no earlier pass matched and that are not duplicates."""
+    side = ws.side(key)
+    return (
+        f"SELECT * FROM {side.rows} s WHERE NOT EXISTS (SELECT 1 FROM taken t "
+        f"WHERE t.side = '{key}' AND t._row = s._row) AND NOT EXISTS (SELECT 1 FROM notes n "
+        f"WHERE n.side = '{key}' AND n._row = s._row AND n.reason = 'duplicate')"
+    )
