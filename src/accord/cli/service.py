@@ -28,6 +28,7 @@ def serve(
     from accord.api.state import build_state
 
     app = create_app(build_state(settings, startup))
+    _exit_cleanly_on_sigterm()
     uvicorn.run(
         app,
         host=host or settings.app.host,
@@ -36,6 +37,17 @@ def serve(
         access_log=False,
         server_header=False,
     )
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """uvicorn re-raises SIGTERM after its graceful shutdown; turn it into a normal exit.
+
+    Dying by the signal would skip `atexit`, and with it the stop of the embedded PostgreSQL.
+    """
+    import signal
+    import sys
+
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
 
 
 def doctor() -> None:
