@@ -38,6 +38,7 @@ class OutputColumn:
     type: ColumnType | None
     format: str | None
     select_sql: str
+    lenient_sql: str
     checks: list[ValueCheck] = field(default_factory=list)
 
 
@@ -98,7 +99,8 @@ def strict(text_sql: str, converted_sql: str) -> str:
 def text_column_output(name: str, source: str, ref: str, typed: TypedText) -> OutputColumn:
     """An output column converted from one cleaned text column (SQL `ref`)."""
     check = ValueCheck(source, ref, f"{ref} IS NOT NULL AND ({typed.sql}) IS NULL", typed.rule)
-    return OutputColumn(name, source, typed.type, typed.format, strict(ref, typed.sql), [check])
+    strict_sql = strict(ref, typed.sql)
+    return OutputColumn(name, source, typed.type, typed.format, strict_sql, typed.sql, [check])
 
 
 def debit_credit_output(
@@ -107,14 +109,18 @@ def debit_credit_output(
     """Credit minus debit, whichever sign the file writes them with; `refs` are their texts."""
     debit_ref, credit_ref = refs
     target = duckdb_type(ColumnType.DECIMAL, scale)
-    signed = (
-        f"coalesce(abs({strict(credit_ref, credit.sql)}), 0) "
-        f"- coalesce(abs({strict(debit_ref, debit.sql)}), 0)"
+
+    def signed(credit_sql: str, debit_sql: str, when_both_missing: str) -> str:
+        difference = f"coalesce(abs({credit_sql}), 0) - coalesce(abs({debit_sql}), 0)"
+        return (
+            f"CAST(CASE WHEN {debit_ref} IS NULL AND {credit_ref} IS NULL "
+            f"THEN {when_both_missing} ELSE {difference} END AS {target})"
+        )
+
+    select_sql = signed(
+        strict(credit_ref, credit.sql), strict(debit_ref, debit.sql), "error('accord: bad value')"
     )
-    select_sql = (
-        f"CAST(CASE WHEN {debit_ref} IS NULL AND {credit_ref} IS NULL "
-        f"THEN error('accord: bad value') ELSE {signed} END AS {target})"
-    )
+    lenient_sql = signed(credit.sql, debit.sql, "NULL")
     checks = [
         ValueCheck(
             rule.debit, debit_ref, f"{debit_ref} IS NOT NULL AND ({debit.sql}) IS NULL", debit.rule
@@ -138,6 +144,7 @@ def debit_credit_output(
         ColumnType.DECIMAL,
         debit.format,
         select_sql,
+        lenient_sql,
         checks,
     )
 
@@ -146,7 +153,7 @@ def untyped_output(
     name: str, source: str | None, ref: str, column_type: ColumnType | None
 ) -> OutputColumn:
     """A string column, or one the file already typed (Parquet), passed through unchanged."""
-    return OutputColumn(name, source, column_type, None, ref)
+    return OutputColumn(name, source, column_type, None, ref, ref)
 
 
 def rule_type(rule: ColumnRule | None, guess: ColumnGuess | None) -> ColumnType:

@@ -56,9 +56,12 @@ class Plan:
         ]
         return ", ".join(items) or "NULL AS nothing"
 
-    def select_sql(self) -> str:
-        """The query for the whole typed table."""
-        items = ", ".join(f"{o.select_sql} AS {quote_identifier(o.name)}" for o in self.outputs)
+    def select_sql(self, *, lenient: bool = False) -> str:
+        """The query for the typed table; `lenient` makes bad values NULL instead of an error."""
+        items = ", ".join(
+            f"{o.lenient_sql if lenient else o.select_sql} AS {quote_identifier(o.name)}"
+            for o in self.outputs
+        )
         return f"SELECT {items} FROM (SELECT {self.source_select()} FROM {self.source.relation})"
 
 

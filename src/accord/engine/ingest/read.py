@@ -66,6 +66,9 @@ def read_table(
         with tempfile.TemporaryDirectory(prefix="accord-ingest-") as scratch:
             source = open_source(path, options, connection, Path(scratch))
             plan = make_plan(source, options, mapping, connection)
+            errors = [p for p in plan.problems if p.severity is Severity.ERROR]
+            if errors:
+                raise IngestError(errors)
             table = run_plan(plan, source, connection, options.max_errors)
     finally:
         connection.close()
@@ -102,7 +105,7 @@ def make_plan(
     mapping: ColumnMapping,
     connection: duckdb.DuckDBPyConnection,
 ) -> Plan:
-    """Sample the source and plan its columns; IngestError if the plan itself has errors."""
+    """Sample the source and plan its columns; the plan's problems may include errors."""
     items = source_items(source, options)
     texts = ", ".join(f"{items[text_ref(i)]} AS {text_ref(i)}" for i in range(len(source.columns)))
     sample_query = f"SELECT {texts} FROM {source.relation} LIMIT {options.sample_rows}"
@@ -110,29 +113,27 @@ def make_plan(
         sample = connection.sql(sample_query).to_arrow_table()
     except duckdb.Error as error:
         raise IngestError([reader_problem(source.file, error)]) from error
-    plan = plan_columns(source, sample, mapping, options, connection)
-    errors = [p for p in plan.problems if p.severity is Severity.ERROR]
-    if errors:
-        raise IngestError(errors)
-    return plan
+    return plan_columns(source, sample, mapping, options, connection)
 
 
-def describe_columns(plan: Plan, table: pa.Table) -> list[ColumnInfo]:
-    """Per output column: type, format, nulls, and the first value as an example."""
+def describe_columns(
+    plan: Plan, table: pa.Table, null_counts: dict[str, int] | None = None
+) -> list[ColumnInfo]:
+    """Per output column: type, format, nulls (in `table` unless counted), an example value."""
     described = []
     for output in plan.outputs:
         column = table.column(output.name)
-        first = column.drop_null()
-        example = str(first[0].as_py()) if len(first) else None
+        present = column.drop_null()
+        nulls = null_counts.get(output.name) if null_counts else None
         described.append(
             ColumnInfo(
                 name=output.name,
                 type=output.type,
                 arrow_type=str(column.type),
                 format=output.format,
-                null_count=column.null_count,
+                null_count=column.null_count if nulls is None else nulls,
                 source=output.source,
-                example=example,
+                example=str(present[0].as_py()) if len(present) else None,
             )
         )
     return described

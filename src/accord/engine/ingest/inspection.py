@@ -1,0 +1,81 @@
+"""A look at a file without importing it: the schema it would get, sample rows, every problem.
+
+Unlike `read_table`, this does not stop at the first kind of problem: ambiguous
+formats, bad values and mapping mistakes are all listed, so one run of
+`accord inspect` shows everything to fix.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from accord.engine.ingest.column_types import ColumnInfo
+from accord.engine.ingest.convert import find_bad_values, reader_problem
+from accord.engine.ingest.mapping import ColumnMapping
+from accord.engine.ingest.options import ReadOptions
+from accord.engine.ingest.plan import Plan
+from accord.engine.ingest.problems import Problem
+from accord.engine.ingest.read import describe_columns, make_plan, open_source
+from accord.engine.ingest.sql import quote_identifier
+
+
+@dataclass
+class Inspection:
+    """What `read_table` would make of a file, and what stops it."""
+
+    file: str
+    format: str
+    details: dict[str, str]
+    row_count: int | None
+    schema: list[ColumnInfo]
+    sample: pa.Table
+    problems: list[Problem] = field(default_factory=list)
+    stopped_early: bool = False
+
+
+def inspect_file(
+    path: Path | str,
+    options: ReadOptions | None = None,
+    mapping: ColumnMapping | None = None,
+    sample_rows: int = 10,
+) -> Inspection:
+    """Inspect a file; raises IngestError only if it cannot be opened at all."""
+    options = options or ReadOptions()
+    connection = duckdb.connect()
+    try:
+        with tempfile.TemporaryDirectory(prefix="accord-inspect-") as scratch:
+            source = open_source(Path(path), options, connection, Path(scratch))
+            plan = make_plan(source, options, mapping or ColumnMapping(), connection)
+            query = plan.select_sql(lenient=True)
+            sample = connection.sql(f"{query} LIMIT {sample_rows}").to_arrow_table()
+            inspection = Inspection(
+                source.file, source.format.value, source.details, None, [], sample, plan.problems
+            )
+            try:
+                counts = _column_counts(plan, query, connection)
+                bad, inspection.stopped_early = find_bad_values(
+                    plan, source, connection, options.max_errors
+                )
+            except duckdb.Error as error:
+                inspection.problems.append(reader_problem(source.file, error))
+                counts, bad = {}, []
+            inspection.problems += bad
+            inspection.row_count = counts.get("")
+            inspection.schema = describe_columns(plan, sample, counts)
+    finally:
+        connection.close()
+    return inspection
+
+
+def _column_counts(plan: Plan, query: str, connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows in the file (key "") and NULLs per output column, over the whole file."""
+    nulls = ", ".join(f"count(*) - count({quote_identifier(o.name)})" for o in plan.outputs)
+    row = connection.sql(f"SELECT count(*), {nulls} FROM ({query})").fetchall()[0]
+    counts = {"": int(row[0])}
+    counts.update({o.name: int(n) for o, n in zip(plan.outputs, row[1:], strict=True)})
+    return counts
