@@ -35,15 +35,16 @@ case "$code" in
   2)  meaning="bad configuration"; advice="fix the variables listed above; README.md has the configuration reference" ;;
   3)  meaning="PostgreSQL could not be reached"; advice="check DATABASE_URL, that the server runs and accepts connections, then run 'accord doctor'" ;;
   4)  meaning="the database schema is not at the current version"; advice="run 'accord db upgrade', then start again" ;;
-  5)  meaning="the data dir is not usable"; advice="make ACCORD_DATA_DIR a writable directory with free space" ;;
   70) meaning="internal error"; advice="read the crash report below and report it with its correlation id" ;;
   137) meaning="killed (SIGKILL, often out of memory)"; advice="give the container more memory or lower the load" ;;
+  134|139) meaning="crashed by a fatal signal"; advice="read the fatal report below and report it" ;;
   143) meaning="terminated (SIGTERM)"; advice="the process was asked to stop; nothing to fix if that was intended" ;;
   *)  meaning="unexpected exit code"; advice="read the log lines above; run 'accord doctor' to check the set-up" ;;
 esac
 
 echo "entrypoint: '$*' exited with code $code: $meaning" >&2
-report="$(find "$crash_dir" -maxdepth 1 -name 'crash-*.txt' -newer "$marker" 2>/dev/null | sort | tail -n 1)"
+report="$(find "$crash_dir" -maxdepth 1 \( -name 'crash-*.txt' -o -name 'fatal-*.txt' \) \
+  -newer "$marker" -size +0 2>/dev/null | sort | tail -n 1)"
 if [ -n "$report" ]; then
   echo "entrypoint: crash report $report:" >&2
   sed 's/^/  | /' "$report" >&2

@@ -100,3 +100,46 @@ def test_entrypoint_table_matches_the_exit_codes() -> None:
         meaning = MEANING[code][0]
         assert f"{int(code)})" in script, code
         assert meaning in script, code
+
+
+def test_exception_in_a_thread_leaves_a_crash_report(base_env: dict[str, str]) -> None:
+    script = (
+        "import threading\n"
+        "from accord.startup import crash\n"
+        "crash.install_crash_handlers()\n"
+        "def work():\n"
+        "    raise ValueError('worker thread broke')\n"
+        "t = threading.Thread(target=work, name='ingest-7')\n"
+        "t.start(); t.join()\n"
+        "crash.remove_empty_fatal_file()\n"
+    )
+    subprocess.run([sys.executable, "-c", script], env=_env(base_env), timeout=60, check=True)
+    reports = list((Path(base_env["ACCORD_DATA_DIR"]) / "crash").glob("crash-*.txt"))
+    assert len(reports) == 1
+    text = reports[0].read_text()
+    assert "thread: ingest-7" in text
+    assert "worker thread broke" in text
+
+
+def test_fatal_signal_is_written_by_faulthandler(base_env: dict[str, str]) -> None:
+    script = (
+        "import ctypes\n"
+        "from accord.startup import crash\n"
+        "crash.install_crash_handlers()\n"
+        "ctypes.string_at(0)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], env=_env(base_env), timeout=60)
+    assert result.returncode < 0  # killed by the signal
+    fatal = list((Path(base_env["ACCORD_DATA_DIR"]) / "crash").glob("fatal-*.txt"))
+    assert len(fatal) == 1
+    assert "Fatal Python error" in fatal[0].read_text()
+    shown = subprocess.run(
+        [str(ENTRYPOINT), sys.executable, "-c", script],
+        env=_env(base_env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 139
+    assert "crashed by a fatal signal" in shown.stderr
+    assert "Fatal Python error" in shown.stderr

@@ -11,7 +11,6 @@ class ExitCode(IntEnum):
     CONFIG = 2
     DATABASE_UNREACHABLE = 3
     SCHEMA_NOT_MIGRATED = 4
-    DATA_DIR = 5
     INTERNAL = 70
 
 
@@ -28,10 +27,6 @@ MEANING: dict[ExitCode, tuple[str, str]] = {
     ExitCode.SCHEMA_NOT_MIGRATED: (
         "the database schema is not at the current version",
         "run `accord db upgrade`, then start again",
-    ),
-    ExitCode.DATA_DIR: (
-        "the data dir is not usable",
-        "make ACCORD_DATA_DIR a writable directory with free space",
     ),
     ExitCode.INTERNAL: (
         "internal error",
