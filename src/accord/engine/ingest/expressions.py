@@ -74,7 +74,8 @@ def convert_text(
         return TypedText(sql, "is not true/false, yes/no or 1/0", None, column_type)
     if column_type is ColumnType.DECIMAL:
         mark = parse_number_format(fmt) if fmt else (guess.mark if guess else None)
-        scale = scale if scale is not None else (guess.scale if guess else DEFAULT_MONEY_SCALE)
+        if scale is None:
+            scale = guess.scale_for(mark) if guess else DEFAULT_MONEY_SCALE
         shown = (mark or DecimalMark.POINT).display
         rule = f"is not an amount like {shown} with at most {scale} decimal places"
         return TypedText(decimal_sql(ref, mark, scale), rule, shown, column_type)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
@@ -40,7 +40,12 @@ class ColumnGuess:
     type: ColumnType
     date_format: str | None = None
     mark: DecimalMark | None = None
-    scale: int = DEFAULT_MONEY_SCALE
+    scales: dict[DecimalMark, int] = field(default_factory=dict)
+
+    def scale_for(self, mark: DecimalMark | None) -> int:
+        """Decimal places the sampled values need when read with `mark`."""
+        return self.scales.get(mark or self.mark or DecimalMark.POINT, DEFAULT_MONEY_SCALE)
+
     ambiguity: str | None = None
 
 
@@ -84,7 +89,7 @@ def guess_column(values: list[str], connection: duckdb.DuckDBPyConnection) -> Co
             f"(e.g. {number.ambiguous_example!r}); give the format, '1,234.56' or '1.234,56'"
         )
     return ColumnGuess(
-        ColumnType.DECIMAL, mark=number.mark, scale=number.scale, ambiguity=ambiguity
+        ColumnType.DECIMAL, mark=number.mark, scales=number.scales, ambiguity=ambiguity
     )
 
 

@@ -66,15 +66,19 @@ def money_pattern(mark: DecimalMark, scale: int | None = None) -> str:
 
 @dataclass(frozen=True)
 class NumberGuess:
-    """What a sample of text values says about a money column."""
+    """What a sample of text values says about a money column.
+
+    `scales` holds the decimal places the values need read with either mark, so a
+    format given in the mapping still gets a scale that loses nothing.
+    """
 
     mark: DecimalMark | None
-    scale: int
+    scales: dict[DecimalMark, int]
     ambiguous_example: str | None = None
 
 
 def guess_number_format(values: list[str], enough: Callable[[int], bool]) -> NumberGuess | None:
-    """The decimal mark and scale that `enough` of the values fit, or None if too few are money.
+    """The decimal mark and scales that `enough` of the values fit, or None if too few are money.
 
     `1,234` fits both marks with different values; if the marks fit equally many
     values and some contain a mark, the guess is ambiguous and names an example.
@@ -82,19 +86,18 @@ def guess_number_format(values: list[str], enough: Callable[[int], bool]) -> Num
     matches: dict[DecimalMark, list[re.Match[str]]] = {}
     for mark in DecimalMark:
         pattern = re.compile(money_pattern(mark))
-        found = [m for m in map(pattern.match, values) if m is not None and _balanced(m)]
-        if enough(len(found)):
-            matches[mark] = found
-    if not matches:
+        matches[mark] = [m for m in map(pattern.match, values) if m is not None and _balanced(m)]
+    scales = {mark: _scale(found, mark) for mark, found in matches.items()}
+    fitting = [mark for mark in DecimalMark if enough(len(matches[mark]))]
+    if not fitting:
         return None
-    best = max(matches, key=lambda mark: len(matches[mark]))
-    if len(matches) == 1 or len(matches[DecimalMark.POINT]) != len(matches[DecimalMark.COMMA]):
-        return NumberGuess(best, _scale(matches[best], best))
-    scale = _scale(matches[DecimalMark.POINT], DecimalMark.POINT)
+    point, comma = len(matches[DecimalMark.POINT]), len(matches[DecimalMark.COMMA])
+    if len(fitting) == 1 or point != comma:
+        return NumberGuess(max(fitting, key=lambda mark: len(matches[mark])), scales)
     differing = [m.string for m in matches[DecimalMark.POINT] if "," in m.string or "." in m.string]
     if not differing:
-        return NumberGuess(None, scale)
-    return NumberGuess(None, scale, ambiguous_example=differing[0])
+        return NumberGuess(None, scales)
+    return NumberGuess(None, scales, ambiguous_example=differing[0])
 
 
 def decimal_sql(column_sql: str, mark: DecimalMark | None, scale: int) -> str:

@@ -26,6 +26,7 @@ from accord.engine.ingest.expressions import (
 )
 from accord.engine.ingest.infer import ColumnGuess, guess_column
 from accord.engine.ingest.mapping import ColumnMapping, ColumnRule, ConstantValue
+from accord.engine.ingest.numbers import parse_number_format
 from accord.engine.ingest.options import ReadOptions
 from accord.engine.ingest.problems import Problem, Severity
 from accord.engine.ingest.source import Source
@@ -173,17 +174,12 @@ def _signed_amount(
     rule = mapping.debit_credit
     assert rule is not None
     debit_at, credit_at = positions[rule.debit], positions[rule.credit]
-    guessed = (
-        [guess(debit_at), guess(credit_at)] if rule.format is None or rule.scale is None else []
-    )
-    scale = (
-        rule.scale
-        if rule.scale is not None
-        else max([DEFAULT_MONEY_SCALE, *(g.scale for g in guessed if g.type is ColumnType.DECIMAL)])
-    )
-    marks = {g.mark for g in guessed if g.type is ColumnType.DECIMAL and g.mark is not None}
-    hint = next(iter(marks)) if len(marks) == 1 else None
-    if rule.format is None and len(marks) > 1:
+    guessed = [g for g in (guess(debit_at), guess(credit_at)) if g.type is ColumnType.DECIMAL]
+    marks = {g.mark for g in guessed if g.mark is not None}
+    mark = parse_number_format(rule.format) if rule.format else None
+    if mark is None and len(marks) == 1:
+        mark = marks.pop()
+    elif mark is None and len(marks) > 1:
         plan.problems.append(
             Problem(
                 file,
@@ -191,9 +187,12 @@ def _signed_amount(
                 column=f"{rule.debit}/{rule.credit}",
             )
         )
-    shared = ColumnGuess(ColumnType.DECIMAL, mark=hint, scale=scale)
-    debit = convert_text(text_ref(debit_at), ColumnType.DECIMAL, rule.format, scale, shared)
-    credit = convert_text(text_ref(credit_at), ColumnType.DECIMAL, rule.format, scale, shared)
+    scale = rule.scale
+    if scale is None:
+        scale = max([DEFAULT_MONEY_SCALE, *(g.scale_for(mark) for g in guessed)])
+    shared = ColumnGuess(ColumnType.DECIMAL, mark=mark)
+    debit = convert_text(text_ref(debit_at), ColumnType.DECIMAL, None, scale, shared)
+    credit = convert_text(text_ref(credit_at), ColumnType.DECIMAL, None, scale, shared)
     refs = (text_ref(debit_at), text_ref(credit_at))
     return debit_credit_output(rule, refs, debit, credit, scale)
 

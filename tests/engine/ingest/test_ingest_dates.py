@@ -1,0 +1,104 @@
+"""Dates per column: detected when the data decides, reported when it cannot."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyarrow as pa
+import pytest
+from tests.engine.ingest.conftest import WriteFile
+
+from accord.engine.ingest import ColumnMapping, IngestError, Severity, read_table
+
+
+def read_dates(
+    write_file: WriteFile, values: list[str], mapping: ColumnMapping | None = None
+) -> list[object]:
+    text = "when,n\n" + "".join(f'"{value}",{i}\n' for i, value in enumerate(values))
+    return (
+        read_table(write_file("dates.csv", text), mapping=mapping).table.column("when").to_pylist()
+    )
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        ["2024-01-05", "2024-12-31"],
+        ["05/01/2024", "31/12/2024"],
+        ["01/05/2024", "12/31/2024"],
+        ["05.01.2024", "31.12.2024"],
+        ["2024/01/05", "2024/12/31"],
+        ["05-Jan-2024", "31-Dec-2024"],
+        ["5 Jan 2024", "31 Dec 2024"],
+        ["Jan 05, 2024", "Dec 31, 2024"],
+    ],
+)
+def test_date_formats_decided_by_the_data(write_file: WriteFile, values: list[str]) -> None:
+    assert read_dates(write_file, values) == [dt.date(2024, 1, 5), dt.date(2024, 12, 31)]
+
+
+def test_every_value_fitting_day_and_month_first_is_an_ambiguity(write_file: WriteFile) -> None:
+    with pytest.raises(IngestError) as caught:
+        read_dates(write_file, ["01/02/2024", "03/04/2024"])
+    problem = caught.value.problems[0]
+    assert problem.column == "when"
+    assert "dd/mm/yyyy" in problem.rule
+    assert "mm/dd/yyyy" in problem.rule
+    assert "give the format" in problem.rule
+
+
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [("dd/mm/yyyy", dt.date(2024, 2, 1)), ("%m/%d/%Y", dt.date(2024, 1, 2))],
+)
+def test_given_format_resolves_the_ambiguity_with_a_warning(
+    write_file: WriteFile, fmt: str, expected: dt.date
+) -> None:
+    mapping = ColumnMapping.model_validate({"columns": {"when": {"format": fmt}}})
+    text = "when\n01/02/2024\n03/04/2024\n"
+    result = read_table(write_file("d.csv", text), mapping=mapping)
+    assert result.table.column("when")[0].as_py() == expected
+    assert [p.severity for p in result.problems] == [Severity.WARNING]
+    assert result.problems[0].column == "when"
+
+
+def test_day_and_month_equal_everywhere_is_not_ambiguous(write_file: WriteFile) -> None:
+    assert read_dates(write_file, ["01/01/2024", "02/02/2024"]) == [
+        dt.date(2024, 1, 1),
+        dt.date(2024, 2, 2),
+    ]
+
+
+def test_excel_serial_dates_with_the_excel_format(write_file: WriteFile) -> None:
+    mapping = ColumnMapping.model_validate(
+        {"columns": {"when": {"type": "date", "format": "excel"}}}
+    )
+    assert read_dates(write_file, ["45296", "45657"], mapping) == [
+        dt.date(2024, 1, 5),
+        dt.date(2024, 12, 31),
+    ]
+
+
+def test_iso_datetimes_become_timestamps(write_file: WriteFile) -> None:
+    text = "at\n2024-01-05T10:30:00\n2024-01-05 11:00:00.250\n"
+    table = read_table(write_file("t.csv", text)).table
+    assert table.schema.field("at").type == pa.timestamp("us")
+    assert table.column("at").to_pylist() == [
+        dt.datetime(2024, 1, 5, 10, 30),
+        dt.datetime(2024, 1, 5, 11, 0, 0, 250000),
+    ]
+
+
+def test_datetime_with_an_offset_is_not_silently_shifted(write_file: WriteFile) -> None:
+    mapping = ColumnMapping.model_validate({"columns": {"at": {"type": "datetime"}}})
+    with pytest.raises(IngestError) as caught:
+        read_table(write_file("t.csv", "at\n2024-01-05T10:30:00+02:00\n"), mapping=mapping)
+    assert caught.value.problems[0].value == "2024-01-05T10:30:00+02:00"
+
+
+def test_impossible_date_is_a_bad_value(write_file: WriteFile) -> None:
+    with pytest.raises(IngestError) as caught:
+        read_dates(write_file, ["2024-01-05", "2024-02-30", "2024-03-01"])
+    problem = caught.value.problems[0]
+    assert (problem.row, problem.column, problem.value) == (2, "when", "2024-02-30")
+    assert "yyyy-mm-dd" in problem.rule
