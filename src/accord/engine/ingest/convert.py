@@ -38,6 +38,8 @@ def find_bad_values(
 ) -> tuple[list[Problem], bool]:
     """The first `limit` bad values in file order, and whether there are more."""
     checks = [check for output in plan.outputs for check in output.checks]
+    if not checks:
+        return [], False
     branches = [
         f"SELECT row_number, {index} AS check_index, CAST({check.value_sql} AS VARCHAR) AS value "
         f"FROM numbered WHERE {check.bad_sql}"
