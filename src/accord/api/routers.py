@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from accord.audit.router import router as audit_router
+from accord.auth.router import router as auth_router
 from accord.health.router import router as health_router
+from accord.projects.members_router import router as members_router
+from accord.projects.router import router as projects_router
+from accord.users.router import router as users_router
 
 
 def include_routers(app: FastAPI) -> None:
     app.include_router(health_router)
+    app.include_router(auth_router)
+    app.include_router(users_router)
+    app.include_router(projects_router)
+    app.include_router(members_router)
+    app.include_router(audit_router)

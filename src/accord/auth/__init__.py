@@ -1,0 +1,1 @@
+"""Identity: passwords, tokens, sign-in sessions, CSRF, rate limits, and who the caller is."""

@@ -1,0 +1,1 @@
+"""Accounts: registration, the caller's own account, and administrators managing users."""
