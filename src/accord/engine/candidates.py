@@ -50,7 +50,7 @@ def candidate_sql(
     compiled = [compile_condition(ws, c) for c in conditions]
     scores = ", ".join(f"{c.score} AS _s{i}" for i, c in enumerate(compiled))
     selects = []
-    for variant in blocking_variants(ws, conditions):
+    for variant in blocking_variants(ws, conditions, left_sql, right_sql):
         expanded = ", ".join(["x.*", *variant.select])
         expansions = "".join(f", {e}" for e in variant.expansions)
         keys = " AND ".join(f"{x} = {y}" for x, y in variant.keys) or "TRUE"

@@ -23,6 +23,8 @@ AnyCondition = EqualCondition | ToleranceCondition | DateWindowCondition | Simil
 
 # Windows wider than this are filtered, not expanded: expansion multiplies the left rows.
 MAX_EXPANDED_DAYS = 62
+# Equalities finding at most this many pairs per input record need no further blocking.
+SELECTIVE_PAIRS_PER_ROW = 2
 
 
 @dataclass
@@ -61,16 +63,18 @@ def _text(alias: str, column: str) -> str:
     return f"CAST({alias}.{quote(column)} AS VARCHAR)"
 
 
-def similarity_sql(method: str, x: str, y: str) -> str:
-    """Similarity of two VARCHAR expressions in [0, 1]; NULL counts as 0."""
+def similarity_sql(ws: Workspace, cond: SimilarityCondition) -> str:
+    """Similarity of the two normalised texts in [0, 1]; NULL counts as 0."""
+    method = cond.method
+    x = f"a.{ws.left.column(cond.left, cond.normaliser)}"
+    y = f"b.{ws.right.column(cond.right, cond.normaliser)}"
     if method == "jaro_winkler":
         sim = f"jaro_winkler_similarity({x}, {y})"
     elif method == "token_jaro_winkler":
-        def tokens_sorted(e: str) -> str:
-            return f"array_to_string(list_sort(string_split({e}, ' ')), ' ')"
-
-        sim = (f"greatest(jaro_winkler_similarity({x}, {y}), "
-               f"jaro_winkler_similarity({tokens_sorted(x)}, {tokens_sorted(y)}))")
+        # Word order should not matter: also compare the words sorted (precomputed per value).
+        xs = f"a.{ws.left.column(cond.left, cond.normaliser, sorted_words=True)}"
+        ys = f"b.{ws.right.column(cond.right, cond.normaliser, sorted_words=True)}"
+        sim = f"greatest(jaro_winkler_similarity({x}, {y}), jaro_winkler_similarity({xs}, {ys}))"
     elif method == "levenshtein":
         sim = f"1 - levenshtein({x}, {y}) / greatest(length({x}), length({y}), 1)"
     else:  # token_set_ratio, a rapidfuzz function registered on the connection
@@ -109,9 +113,7 @@ def compile_condition(ws: Workspace, cond: AnyCondition) -> CompiledCondition:
         outcome = (f"CAST({days} AS VARCHAR) || ' days, window {cond.min_days}..{cond.max_days}'")
         return CompiledCondition(label, cond.weight, window, f"1 - abs({days}) / {2 * reach}",
                                  left_text, right_text, outcome)
-    x = f"a.{ws.left.column(cond.left, cond.normaliser)}"
-    y = f"b.{ws.right.column(cond.right, cond.normaliser)}"
-    sim = similarity_sql(cond.method, x, y)
+    sim = similarity_sql(ws, cond)
     outcome = (f"'{cond.method} ' || CAST(round({sim}, 3) AS VARCHAR) || "
                f"' (threshold {cond.threshold})'")
     return CompiledCondition(label, cond.weight, None, sim, left_text, right_text, outcome,
@@ -155,13 +157,36 @@ def _amount_bands(cond: ToleranceCondition) -> list[Blocking]:
     return variants
 
 
-def blocking_variants(ws: Workspace, conditions: list[AnyCondition]) -> list[Blocking]:
-    """Variants of the candidate join (unioned); each finds pairs by equalities only."""
+def _equi_join_size(ws: Workspace, keys: list[tuple[str, str]], left_sql: str, right_sql: str) -> int:
+    """Exact number of pairs the equalities alone would give (two group-bys and a join)."""
+    def counted(sql: str, alias: str, exprs: list[str]) -> str:
+        cols = ", ".join(f"{e} AS k{i}" for i, e in enumerate(exprs))
+        return f"(SELECT {cols}, count(*) AS n FROM ({sql}) {alias} GROUP BY ALL)"
+
+    on = " AND ".join(f"x.k{i} = y.k{i}" for i in range(len(keys)))
+    return ws.scalar(
+        f"SELECT sum(x.n * y.n) FROM {counted(left_sql, 'a', [k[0] for k in keys])} x "
+        f"JOIN {counted(right_sql, 'b', [k[1] for k in keys])} y ON {on}"
+    )
+
+
+def blocking_variants(
+    ws: Workspace, conditions: list[AnyCondition], left_sql: str, right_sql: str
+) -> list[Blocking]:
+    """Variants of the candidate join (unioned); each finds pairs by equalities only.
+
+    When the equal conditions alone are selective (a reference, say), windows and
+    tolerances are left to the exact filter: expanding rows would only cost time.
+    """
     base = Blocking()
     for cond in conditions:
         if isinstance(cond, EqualCondition):
             base.keys.append((f"a.{ws.left.column(cond.left, cond.normaliser)}",
                               f"b.{ws.right.column(cond.right, cond.normaliser)}"))
+    if base.keys:
+        rows = ws.scalar(f"SELECT (SELECT count(*) FROM ({left_sql})) + (SELECT count(*) FROM ({right_sql}))")
+        if _equi_join_size(ws, base.keys, left_sql, right_sql) <= SELECTIVE_PAIRS_PER_ROW * rows:
+            return [base]
     window = next((c for c in conditions if isinstance(c, DateWindowCondition)
                    and c.max_days - c.min_days <= MAX_EXPANDED_DAYS), None)
     if window is not None:

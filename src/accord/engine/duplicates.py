@@ -23,8 +23,10 @@ def mark_duplicates(ws: Workspace, key: SideKey) -> int:
     ]
     if not compared:
         return 0
-    ws.con.register(f"{key}_full", side.table)
-    partition = ", ".join(quote(c) for c in compared)
+    ws.con.register(f"{key}_full", side.table.select([ROW, id_column, *compared]))
+    columns = ", ".join(quote(c) for c in compared)
+    # Hash first: only records sharing a hash (nearly always true copies) are then compared
+    # column by column, so the window runs over a few rows rather than the whole side.
     ws.con.execute(
         f"""
         INSERT INTO notes
@@ -35,7 +37,9 @@ def mark_duplicates(ws: Workspace, key: SideKey) -> int:
                    min(struct_pack(i := {quote(id_column)}, r := {ROW})) OVER w AS first,
                    count(*) OVER w AS copies
             FROM {key}_full
-            WINDOW w AS (PARTITION BY {partition})
+            WHERE hash({columns}) IN (
+                SELECT hash({columns}) AS h FROM {key}_full GROUP BY h HAVING count(*) > 1)
+            WINDOW w AS (PARTITION BY {columns})
         )
         WHERE copies > 1 AND {ROW} <> first.r
         """

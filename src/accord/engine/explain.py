@@ -18,30 +18,38 @@ DIFFERENCE_ENTRY = "STRUCT(field VARCHAR, left_value VARCHAR, right_value VARCHA
 
 
 def _pairs_sql(pass_no: int) -> str:
-    """Every (left record, right record) pair inside each match of a pass."""
+    """Every (left record, right record) pair inside each group match of a pass."""
     return f"""
-        SELECT m.match_no, tl._row AS l_row, tr._row AS r_row
-        FROM matches m
-        JOIN taken tl ON tl.match_no = m.match_no AND tl.side = 'l'
-        JOIN taken tr ON tr.match_no = m.match_no AND tr.side = 'r'
-        WHERE m.pass_no = {pass_no}
+        SELECT m.match_no, unnest(m.l_rows) AS l_row, r_row
+        FROM (SELECT *, unnest(r_rows) AS r_row FROM matches
+              WHERE pass_no = {pass_no} AND kind <> 'one_to_one') m
     """
 
 
 def _conditions_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
-    entries = []
-    for cond in match_pass.conditions:
-        c = compile_condition(ws, cond)
-        entries.append(
-            f"{{'condition': '{c.label}', "
-            f"'left_value': string_agg(DISTINCT {c.left_text}, '; '), "
-            f"'right_value': string_agg(DISTINCT {c.right_text}, '; '), "
-            f"'outcome': string_agg(DISTINCT {c.outcome}, '; '), 'score': round(avg({c.score}), 4)}}"
-        )
+    """Per match, one entry per condition; group matches join the members' values."""
+    compiled = [compile_condition(ws, cond) for cond in match_pass.conditions]
+    joins = (f"JOIN {ws.left.rows} a ON a._row = p.l_row "
+             f"JOIN {ws.right.rows} b ON b._row = p.r_row")
+    single = ", ".join(
+        f"{{'condition': '{c.label}', 'left_value': {c.left_text}, 'right_value': {c.right_text}, "
+        f"'outcome': {c.outcome}, 'score': round({c.score}, 4)}}"
+        for c in compiled
+    )
+    grouped = ", ".join(
+        f"{{'condition': '{c.label}', "
+        f"'left_value': string_agg(DISTINCT {c.left_text}, '; '), "
+        f"'right_value': string_agg(DISTINCT {c.right_text}, '; '), "
+        f"'outcome': string_agg(DISTINCT {c.outcome}, '; '), 'score': round(avg({c.score}), 4)}}"
+        for c in compiled
+    )
     return f"""
-        SELECT p.match_no, [{', '.join(entries)}]::{EXPLANATION_ENTRY}[] AS explanation
-        FROM ({_pairs_sql(pass_no)}) p
-        JOIN {ws.left.rows} a ON a._row = p.l_row JOIN {ws.right.rows} b ON b._row = p.r_row
+        SELECT p.match_no, [{single}]::{EXPLANATION_ENTRY}[] AS explanation
+        FROM (SELECT match_no, l_rows[1] AS l_row, r_rows[1] AS r_row FROM matches
+              WHERE pass_no = {pass_no} AND kind = 'one_to_one') p {joins}
+        UNION ALL
+        SELECT p.match_no, [{grouped}]::{EXPLANATION_ENTRY}[] AS explanation
+        FROM ({_pairs_sql(pass_no)}) p {joins}
         GROUP BY p.match_no
     """
 
@@ -56,45 +64,70 @@ def _is_date(table: pa.Table, column: str) -> bool:
     return bool(pa.types.is_date(kind) or pa.types.is_timestamp(kind))
 
 
-def _side_values(ws: Workspace, side: str, field: ComparedField, numeric: bool, date: bool) -> str:
+def _field_kind(ws: Workspace, field: ComparedField) -> str:
+    if _is_numeric(ws.left.table, field.left) and _is_numeric(ws.right.table, field.right):
+        return "number"
+    if _is_date(ws.left.table, field.left) and _is_date(ws.right.table, field.right):
+        return "date"
+    return "text"
+
+
+def _side_values(ws: Workspace, side: str, fields: list[ComparedField], pass_no: int, grouped: bool) -> str:
+    """Per match: each compared field's value (v{i}: summed, earliest or joined) and text."""
     data = ws.side("l" if side == "l" else "r")
-    column = field.left if side == "l" else field.right
-    if numeric:
-        value = f"sum(CAST(s.{quote(column)} AS DOUBLE))"
-    elif date:
-        value = f"min(CAST(s.{quote(column)} AS DATE) - DATE '1970-01-01')"
-    else:
-        value = f"string_agg(DISTINCT CAST(s.{data.column(column, field.normaliser)} AS VARCHAR), '; ' ORDER BY CAST(s.{data.column(column, field.normaliser)} AS VARCHAR))"
-    shown = f"string_agg(DISTINCT CAST(s.{quote(column)} AS VARCHAR), '; ')"
-    return (f"SELECT t.match_no, {value} AS v, {shown} AS shown FROM taken t "
-            f"JOIN {data.rows} s ON s._row = t._row WHERE t.side = '{side}' GROUP BY t.match_no")
+    columns = []
+    for i, field in enumerate(fields):
+        column = field.left if side == "l" else field.right
+        raw = f"s.{quote(column)}"
+        kind = _field_kind(ws, field)
+        if kind == "number":
+            value = f"CAST({raw} AS DOUBLE)"
+        elif kind == "date":
+            value = f"(CAST({raw} AS DATE) - DATE '1970-01-01')"
+        else:
+            value = f"CAST(s.{data.column(column, field.normaliser)} AS VARCHAR)"
+        shown = f"CAST({raw} AS VARCHAR)"
+        if grouped:
+            aggregate = {"number": "sum", "date": "min"}.get(kind)
+            value = (f"{aggregate}({value})" if aggregate
+                     else f"string_agg(DISTINCT {value}, '; ' ORDER BY {value})")
+            shown = f"string_agg(DISTINCT {shown}, '; ')"
+        columns.append(f"{value} AS v{i}, {shown} AS shown{i}")
+    selected = ", ".join(columns)
+    if not grouped:
+        return (f"SELECT m.match_no, {selected} FROM matches m JOIN {data.rows} s "
+                f"ON s._row = m.{side}_rows[1] WHERE m.pass_no = {pass_no} AND m.kind = 'one_to_one'")
+    return (f"SELECT m.match_no, {selected} FROM (SELECT match_no, unnest({side}_rows) AS row_no "
+            f"FROM matches WHERE pass_no = {pass_no} AND kind <> 'one_to_one') m "
+            f"JOIN {data.rows} s ON s._row = m.row_no GROUP BY m.match_no")
 
 
 def _differences_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str | None:
+    fields = match_pass.compare
+    if not fields:
+        return None
     entries = []
-    joins = []
-    for i, field in enumerate(match_pass.compare):
-        numeric = _is_numeric(ws.left.table, field.left) and _is_numeric(ws.right.table, field.right)
-        date = _is_date(ws.left.table, field.left) and _is_date(ws.right.table, field.right)
-        joins.append(f"JOIN ({_side_values(ws, 'l', field, numeric, date)}) l{i} ON l{i}.match_no = m.match_no "
-                     f"JOIN ({_side_values(ws, 'r', field, numeric, date)}) r{i} ON r{i}.match_no = m.match_no")
-        if numeric or date:
-            delta = f"(r{i}.v - l{i}.v)"
-            differs = f"abs({delta}) > {field.tolerance!r} + 1e-9"
-            unit = " days" if date else ""
-            shown_delta = f"CAST(round({delta}, 4) AS VARCHAR) || '{unit}'"
-        else:
-            differs = f"r{i}.v IS DISTINCT FROM l{i}.v"
+    for i, field in enumerate(fields):
+        kind = _field_kind(ws, field)
+        if kind == "text":
+            differs = f"r.v{i} IS DISTINCT FROM l.v{i}"
             shown_delta = "'text differs'"
+        else:
+            delta = f"(r.v{i} - l.v{i})"
+            differs = f"abs({delta}) > {field.tolerance!r} + 1e-9"
+            unit = " days" if kind == "date" else ""
+            shown_delta = f"CAST(round({delta}, 4) AS VARCHAR) || '{unit}'"
         entries.append(
             f"CASE WHEN {differs} THEN {{'field': '{field.left}~{field.right}', "
-            f"'left_value': l{i}.shown, 'right_value': r{i}.shown, 'difference': {shown_delta}}} END"
+            f"'left_value': l.shown{i}, 'right_value': r.shown{i}, 'difference': {shown_delta}}} END"
         )
-    if not entries:
-        return None
-    listed = f"list_filter([{', '.join(entries)}], lambda d: d IS NOT NULL)"
-    return (f"SELECT m.match_no, {listed}::{DIFFERENCE_ENTRY}[] AS differences FROM matches m "
-            f"{' '.join(joins)} WHERE m.pass_no = {pass_no}")
+    listed = f"list_filter([{', '.join(entries)}], lambda d: d IS NOT NULL)::{DIFFERENCE_ENTRY}[]"
+    return " UNION ALL ".join(
+        f"SELECT l.match_no, {listed} AS differences "
+        f"FROM ({_side_values(ws, 'l', fields, pass_no, grouped)}) l "
+        f"JOIN ({_side_values(ws, 'r', fields, pass_no, grouped)}) r ON r.match_no = l.match_no"
+        for grouped in (False, True)
+    )
 
 
 def build_explanations(ws: Workspace) -> None:

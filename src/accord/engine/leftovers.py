@@ -8,13 +8,14 @@ below_threshold (with that score); anything else had no candidate at all.
 from __future__ import annotations
 
 from accord.engine.candidates import candidate_sql
-from accord.engine.workspace import SideKey, Workspace, free_rows_sql
+from accord.engine.workspace import SideKey, Workspace, free_rows_sql, refresh_free_rows
 
 REASONS = ("duplicate", "ambiguous", "below_threshold", "no_candidate")
 
 
 def note_near_misses(ws: Workspace) -> None:
     """Score the left-over records against each other with thresholds off, per 1:1 pass."""
+    refresh_free_rows(ws)
     for pass_no, match_pass in enumerate(ws.rules.passes):
         if match_pass.cardinality != "one_to_one":
             continue

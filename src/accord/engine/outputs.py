@@ -22,15 +22,30 @@ def matches_table(ws: Workspace) -> pa.Table:
     return ws.con.sql(
         f"""
         WITH ids AS (
-            SELECT t.match_no,
-                   list(l.{left_id} ORDER BY l.{left_id}) FILTER (WHERE t.side = 'l') AS left_ids,
-                   list(r.{right_id} ORDER BY r.{right_id}) FILTER (WHERE t.side = 'r') AS right_ids
-            FROM taken t
-            LEFT JOIN {ws.left.rows} l ON t.side = 'l' AND l._row = t._row
-            LEFT JOIN {ws.right.rows} r ON t.side = 'r' AND r._row = t._row
-            GROUP BY t.match_no
+            SELECT m.match_no, [l.{left_id}] AS left_ids, [r.{right_id}] AS right_ids
+            FROM matches m
+            JOIN {ws.left.rows} l ON l._row = m.l_rows[1]
+            JOIN {ws.right.rows} r ON r._row = m.r_rows[1]
+            WHERE m.kind = 'one_to_one'
+            UNION ALL
+            SELECT g.match_no, g.left_ids, g.right_ids FROM (
+                SELECT t.match_no,
+                       list(l.{left_id} ORDER BY l.{left_id}) FILTER (WHERE t.side = 'l') AS left_ids,
+                       list(r.{right_id} ORDER BY r.{right_id}) FILTER (WHERE t.side = 'r') AS right_ids
+                FROM taken t
+                JOIN matches m ON m.match_no = t.match_no AND m.kind <> 'one_to_one'
+                LEFT JOIN {ws.left.rows} l ON t.side = 'l' AND l._row = t._row
+                LEFT JOIN {ws.right.rows} r ON t.side = 'r' AND r._row = t._row
+                GROUP BY t.match_no
+            ) g
         )
-        SELECT row_number() OVER (ORDER BY m.pass_no, ids.left_ids, ids.right_ids) AS match_id,
+        , numbered AS (
+            SELECT match_no, row_number() OVER (ORDER BY pass_no, left_first, right_first) AS match_id
+            FROM (SELECT m.match_no, m.pass_no, ids.left_ids[1] AS left_first,
+                         ids.right_ids[1] AS right_first
+                  FROM matches m JOIN ids ON ids.match_no = m.match_no)
+        )
+        SELECT numbered.match_id,
                passes.pass_name AS pass, m.kind,
                CASE WHEN passes.action = 'suggest' THEN 'suggested'
                     WHEN len(coalesce(d.differences, [])) > 0 THEN 'matched_with_differences'
@@ -39,10 +54,10 @@ def matches_table(ws: Workspace) -> pa.Table:
                coalesce(d.differences, []) AS differences
         FROM matches m
         JOIN ids ON ids.match_no = m.match_no
+        JOIN numbered ON numbered.match_no = m.match_no
         JOIN {_pass_names_sql(ws)} ON passes.pass_no = m.pass_no
         LEFT JOIN explanations e ON e.match_no = m.match_no
         LEFT JOIN differences d ON d.match_no = m.match_no
-        ORDER BY match_id
         """
     ).to_arrow_table()
 

@@ -6,7 +6,7 @@ from accord.engine.assign import assign_one_to_one
 from accord.engine.candidates import candidate_sql
 from accord.engine.groups import run_many_to_many, run_one_to_many
 from accord.engine.rules import MatchPass
-from accord.engine.workspace import Workspace, free_rows_sql
+from accord.engine.workspace import Workspace, free_rows_sql, refresh_free_rows
 
 _KIND = """CASE WHEN len(l_rows) = 1 AND len(r_rows) = 1 THEN 'one_to_one'
                 WHEN len(l_rows) = 1 THEN 'one_to_many'
@@ -22,7 +22,8 @@ def _record(ws: Workspace, pass_no: int, accepted_sql: str) -> int:
         CREATE OR REPLACE TEMP TABLE new_matches AS
         SELECT {first - 1} + row_number() OVER () AS match_no, l_rows, r_rows, score
         FROM ({accepted_sql});
-        INSERT INTO matches SELECT match_no, {pass_no}, {_KIND}, score FROM new_matches;
+        INSERT INTO matches
+        SELECT match_no, {pass_no}, {_KIND}, score, l_rows, r_rows FROM new_matches;
         INSERT INTO taken SELECT 'l', unnest(l_rows), match_no FROM new_matches;
         INSERT INTO taken SELECT 'r', unnest(r_rows), match_no FROM new_matches;
         """
@@ -32,6 +33,7 @@ def _record(ws: Workspace, pass_no: int, accepted_sql: str) -> int:
 
 def run_pass(ws: Workspace, match_pass: MatchPass, pass_no: int) -> int:
     """Match what this pass can among the free records; returns how many matches it made."""
+    refresh_free_rows(ws)
     if match_pass.cardinality == "one_to_one":
         candidates = candidate_sql(
             ws,

@@ -48,9 +48,11 @@ class SideData:
     def rows(self) -> str:
         return f"{self.key}_rows"
 
-    def column(self, name: str, normaliser: str | None = None) -> str:
+    def column(self, name: str, normaliser: str | None = None, *, sorted_words: bool = False) -> str:
         """SQL name of `name`, normalised by `normaliser` or the side's default for it."""
         chosen = normaliser or self.spec.normalise.get(name)
+        if sorted_words:
+            return quote(self.normalised[(name, (chosen or "") + SORTED)])
         if chosen is None:
             return quote(name)
         return quote(self.normalised[(name, chosen)])
@@ -87,6 +89,8 @@ def _normaliser_uses(rules: RuleSet, key: SideKey) -> set[tuple[str, str]]:
             chosen = cond.normaliser or side.normalise.get(column)
             if chosen:
                 uses.add((column, chosen))
+            if isinstance(cond, SimilarityCondition) and cond.method == "token_jaro_winkler":
+                uses.add((column, (chosen or "") + SORTED))
         if match_pass.group and match_pass.grouped_side == key:
             uses |= {(c, side.normalise[c]) for c in match_pass.group.same if c in side.normalise}
     return uses
@@ -116,8 +120,21 @@ def _check_columns(rules: RuleSet, key: SideKey, table: pa.Table) -> None:
         )
 
 
+SORTED = "+sorted"
+# Steps that split text into words cost far more per value than the rest, and names repeat
+# (a vendor has a few spellings over many records): these run once per distinct value.
+_TOKEN_STEPS = {"legal_forms", "sort_tokens"}
+
+
 def _steps(rules: RuleSet, name: str) -> list[NormaliserStep]:
+    if name.endswith(SORTED):
+        base = name.removesuffix(SORTED)
+        return [*(_steps(rules, base) if base else []), "sort_tokens"]
     return rules.normalisers.get(name) or BUILTIN_NORMALISERS[name]
+
+
+def _per_distinct_value(steps: list[NormaliserStep]) -> bool:
+    return any(not isinstance(s, str) or s in _TOKEN_STEPS for s in steps)
 
 
 def load_side(con: duckdb.DuckDBPyConnection, rules: RuleSet, key: SideKey, table: pa.Table) -> SideData:
@@ -127,13 +144,27 @@ def load_side(con: duckdb.DuckDBPyConnection, rules: RuleSet, key: SideKey, tabl
     with_row = table.append_column(ROW, pa.array(range(table.num_rows), type=pa.int64()))
     side = SideData(key=key, spec=spec, table=with_row)
     con.register(f"{key}_input", with_row.select([ROW, *sorted(_used_columns(rules, key))]))
-    derived = []
+    derived, joins = [], []
+    by_steps: dict[tuple[str, str], str] = {}  # two names for the same steps: one column
     for index, (column, normaliser) in enumerate(sorted(_normaliser_uses(rules, key))):
+        steps = _steps(rules, normaliser)
+        same = by_steps.get((column, repr(steps)))
+        if same is not None:
+            side.normalised[(column, normaliser)] = same
+            continue
         name = f"_n{index}_{column}"
-        side.normalised[(column, normaliser)] = name
-        derived.append(f"{normaliser_sql(_steps(rules, normaliser), quote(column))} AS {quote(name)}")
+        side.normalised[(column, normaliser)] = by_steps[(column, repr(steps))] = name
+        if not _per_distinct_value(steps):
+            derived.append(f"{normaliser_sql(steps, 'i.' + quote(column))} AS {quote(name)}")
+            continue
+        con.execute(
+            f"CREATE TEMP TABLE {key}_map{index} AS SELECT v, {normaliser_sql(steps, 'v')} AS n "
+            f"FROM (SELECT DISTINCT {quote(column)} AS v FROM {key}_input WHERE v IS NOT NULL)"
+        )
+        derived.append(f"m{index}.n AS {quote(name)}")
+        joins.append(f"LEFT JOIN {key}_map{index} m{index} ON m{index}.v = i.{quote(column)}")
     extra = "".join(f", {d}" for d in derived)
-    con.execute(f"CREATE TABLE {side.rows} AS SELECT *{extra} FROM {key}_input")
+    con.execute(f"CREATE TABLE {side.rows} AS SELECT i.*{extra} FROM {key}_input i {' '.join(joins)}")
     con.unregister(f"{key}_input")
     return side
 
@@ -150,7 +181,8 @@ def open_workspace(left: pa.Table, right: pa.Table, rules: RuleSet) -> Workspace
     # taken: which records a match used; notes: why a record was left over, per pass.
     con.execute(
         """
-        CREATE TABLE matches (match_no BIGINT, pass_no INTEGER, kind VARCHAR, score DOUBLE);
+        CREATE TABLE matches (match_no BIGINT, pass_no INTEGER, kind VARCHAR, score DOUBLE,
+                              l_rows BIGINT[], r_rows BIGINT[]);
         CREATE TABLE taken (side VARCHAR, _row BIGINT, match_no BIGINT);
         CREATE TABLE notes (side VARCHAR, _row BIGINT, pass_no INTEGER, reason VARCHAR,
                             best_score DOUBLE, candidates BIGINT[], detail VARCHAR);
@@ -159,11 +191,20 @@ def open_workspace(left: pa.Table, right: pa.Table, rules: RuleSet) -> Workspace
     return ws
 
 
+def refresh_free_rows(ws: Workspace) -> None:
+    """Materialise `l_free` and `r_free`: records not matched yet and not duplicates."""
+    for key in ("l", "r"):
+        ws.con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE {key}_free AS
+            SELECT * FROM {ws.side(key).rows} s
+            WHERE s._row NOT IN (SELECT _row FROM taken WHERE side = '{key}')
+              AND s._row NOT IN (SELECT _row FROM notes WHERE side = '{key}' AND reason = 'duplicate')
+            """
+        )
+
+
 def free_rows_sql(ws: Workspace, key: SideKey) -> str:
-    """The records of one side that no earlier pass matched and that are not duplicates."""
-    side = ws.side(key)
-    return (
-        f"SELECT * FROM {side.rows} s WHERE NOT EXISTS (SELECT 1 FROM taken t "
-        f"WHERE t.side = '{key}' AND t._row = s._row) AND NOT EXISTS (SELECT 1 FROM notes n "
-        f"WHERE n.side = '{key}' AND n._row = s._row AND n.reason = 'duplicate')"
-    )
+    """The free records of one side, as of the last `refresh_free_rows`."""
+    del ws
+    return f"SELECT * FROM {key}_free"

@@ -9,7 +9,6 @@ as ambiguous instead of guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
@@ -66,20 +65,19 @@ def guess_column(values: list[str], connection: duckdb.DuckDBPyConnection) -> Co
             return ColumnGuess(ColumnType.STRING)
         return ColumnGuess(ColumnType.INTEGER)
 
-    def enough(fitting: int) -> bool:
-        misfits = len(values) - fitting
-        return fitting > misfits and misfits <= max(1, len(values) // 50)
+    # Enough values fit a type if at most one in fifty (at least one) does not.
+    allowed_misfits = max(1, len(values) // 50) if len(values) > 2 else 0
 
     for column_type, candidates in (
         (ColumnType.DATE, DATE_CANDIDATES),
         (ColumnType.DATETIME, DATETIME_CANDIDATES),
     ):
-        guess = _guess_date(values, column_type, candidates, enough, connection)
+        guess = _guess_date(values, column_type, candidates, allowed_misfits, connection)
         if guess is not None:
             return guess
     if any(_LEADING_ZERO.match(value.lstrip("+")) for value in values):
         return ColumnGuess(ColumnType.STRING)
-    number = guess_number_format(values, enough)
+    number = guess_number_format(values, allowed_misfits)
     if number is None:
         return ColumnGuess(ColumnType.STRING)
     ambiguity = None
@@ -97,18 +95,21 @@ def _guess_date(
     values: list[str],
     column_type: ColumnType,
     candidates: tuple[str, ...],
-    enough: Callable[[int], bool],
+    allowed_misfits: int,
     connection: duckdb.DuckDBPyConnection,
 ) -> ColumnGuess | None:
     """The date format that reads the most values, or an ambiguity if another reads as many."""
-    if not enough(sum(1 for value in values if _DATE_SHAPE.fullmatch(value))):
-        return None
+    misfits = 0
+    for value in values:
+        misfits += _DATE_SHAPE.fullmatch(value) is None
+        if misfits > allowed_misfits:
+            return None
     connection.register("date_sample", pa.table({"v": pa.array(values, pa.string())}))
     parsed = [date_sql("v", candidate, column_type) for candidate in candidates]
     counts = ", ".join(f"count(*) FILTER (WHERE ({sql}) IS NOT NULL)" for sql in parsed)
     fitting = connection.sql(f"SELECT {counts} FROM date_sample").fetchall()[0]
     best = max(fitting)
-    if not enough(best):
+    if len(values) - best > allowed_misfits:
         return None
     ranked = [
         (fmt, sql) for fmt, sql, n in zip(candidates, parsed, fitting, strict=True) if n == best

@@ -9,7 +9,6 @@ RE2 (conversion of the whole file), so it sticks to the syntax both share.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -77,20 +76,18 @@ class NumberGuess:
     ambiguous_example: str | None = None
 
 
-def guess_number_format(values: list[str], enough: Callable[[int], bool]) -> NumberGuess | None:
-    """The decimal mark and scales that `enough` of the values fit, or None if too few are money.
+def guess_number_format(values: list[str], allowed_misfits: int) -> NumberGuess | None:
+    """The decimal mark and scales that all but `allowed_misfits` values fit, or None.
 
     `1,234` fits both marks with different values; if the marks fit equally many
     values and some contain a mark, the guess is ambiguous and names an example.
     """
-    matches: dict[DecimalMark, list[re.Match[str]]] = {}
-    for mark in DecimalMark:
-        pattern = re.compile(money_pattern(mark))
-        matches[mark] = [m for m in map(pattern.match, values) if m is not None and _balanced(m)]
-    scales = {mark: _scale(found, mark) for mark, found in matches.items()}
-    fitting = [mark for mark in DecimalMark if enough(len(matches[mark]))]
+    attempts = {mark: _matches(values, mark, allowed_misfits) for mark in DecimalMark}
+    fitting = [mark for mark in DecimalMark if attempts[mark] is not None]
     if not fitting:
         return None
+    matches = {mark: found or [] for mark, found in attempts.items()}
+    scales = {mark: _scale(found, mark) for mark, found in matches.items()}
     point, comma = len(matches[DecimalMark.POINT]), len(matches[DecimalMark.COMMA])
     if len(fitting) == 1 or point != comma:
         return NumberGuess(max(fitting, key=lambda mark: len(matches[mark])), scales)
@@ -135,6 +132,23 @@ def _full_parse_sql(column_sql: str, mark: DecimalMark, scale: int, target: str)
         f"ELSE CAST({digits} AS {target}) END END"
     )
     return f"list_transform([{parts}], lambda p: {value})[1]"
+
+
+def _matches(
+    values: list[str], mark: DecimalMark, allowed_misfits: int
+) -> list[re.Match[str]] | None:
+    """Each value's match, or None as soon as more than `allowed_misfits` do not match."""
+    pattern = re.compile(money_pattern(mark))
+    found, misfits = [], 0
+    for value in values:
+        match = pattern.match(value)
+        if match is not None and _balanced(match):
+            found.append(match)
+        else:
+            misfits += 1
+            if misfits > allowed_misfits:
+                return None
+    return found
 
 
 def _balanced(match: re.Match[str]) -> bool:
