@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pytest
+import yaml
 from pydantic import ValidationError
 from tests.engine.ingest.conftest import WriteFile
 
@@ -114,3 +115,11 @@ def test_rename_onto_an_unmapped_column_is_an_error(write_file: WriteFile) -> No
 def test_unknown_mapping_keys_are_refused() -> None:
     with pytest.raises(ValidationError):
         ColumnMapping.model_validate({"columns": {"a": {"typ": "string"}}})
+
+
+def test_the_mappings_in_the_documentation_load() -> None:
+    text = (Path(__file__).parents[3] / "docs" / "ingestion.md").read_text(encoding="utf-8")
+    blocks = [block.split("```", 1)[0] for block in text.split("```yaml\n")[1:]]
+    assert len(blocks) == 2
+    for block in blocks:
+        ColumnMapping.model_validate(yaml.safe_load(block))
