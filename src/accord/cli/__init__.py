@@ -16,7 +16,14 @@ from accord import __version__
 from accord.logging import configure_logging, get_logger
 
 # Each module exposes `register(app: typer.Typer) -> None`; adding a command group is one line here.
-COMMAND_MODULES: tuple[str, ...] = ("service", "db", "inspect", "users", "audit")
+COMMAND_MODULES: tuple[str, ...] = (
+    "service",
+    "db",
+    "worker",
+    "inspect",
+    "users",
+    "audit",
+)
 
 app = typer.Typer(
     name="accord",

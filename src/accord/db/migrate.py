@@ -28,6 +28,10 @@ CRITICAL_TABLES = (
     "refresh_tokens",
     "password_reset_tokens",
     "audit_events",
+    "datasets",
+    "rulesets",
+    "ruleset_versions",
+    "review_decisions",
 )
 
 

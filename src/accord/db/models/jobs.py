@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     text,
@@ -47,6 +50,20 @@ class ReconciliationJob(UUIDPrimaryKey, Timestamps, Base):
     params: Mapped[dict[str, Any]] = mapped_column(
         JSONB, nullable=False, server_default=text("'{}'::jsonb")
     )
+    left_dataset_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("datasets.id", ondelete="RESTRICT"), nullable=True
+    )
+    right_dataset_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("datasets.id", ondelete="RESTRICT"), nullable=True
+    )
+    ruleset_version_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("ruleset_versions.id", ondelete="RESTRICT"), nullable=True
+    )
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, nullable=False, server_default="false")
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSONB, nullable=True)
+    phase_seconds: Mapped[dict[str, float]] = mapped_column(
+        JSONB, nullable=False, server_default=text("'{}'::jsonb")
+    )
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     worker_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
@@ -55,20 +72,55 @@ class ReconciliationJob(UUIDPrimaryKey, Timestamps, Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+RESULT_KINDS = (
+    "matched",
+    "matched_with_differences",
+    "one_to_many",
+    "many_to_one",
+    "many_to_many",
+    "ambiguous",
+    "unmatched_left",
+    "unmatched_right",
+    "duplicate",
+)
+REVIEW_STATUSES = ("pending", "confirmed", "rejected", "manual", "unmatched")
+
+
 class ReconciliationResult(Base):
+    """One outcome of a run: a match (with both sides' records) or a left-over record."""
+
     __tablename__ = "reconciliation_results"
-    __table_args__ = (Index("ix_reconciliation_results_job_kind", "job_id", "kind", "id"),)
+    __table_args__ = (
+        Index("ix_reconciliation_results_job_kind", "job_id", "kind", "id"),
+        Index("ix_reconciliation_results_job_score", "job_id", "score", "id"),
+        Index("ix_reconciliation_results_job_amount", "job_id", "amount", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     job_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("reconciliation_jobs.id", ondelete="CASCADE"), nullable=False
     )
     kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    # auto: matched by an auto-matching pass; suggested: waits for review; manual: by a reviewer.
+    match_status: Mapped[str | None] = mapped_column(String(20), nullable=True)
     pass_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
     score: Mapped[float | None] = mapped_column(Float, nullable=True)
+    amount: Mapped[Decimal | None] = mapped_column(Numeric(20, 4), nullable=True)
     left_ids: Mapped[list[str]] = mapped_column(JSONB, nullable=False)
     right_ids: Mapped[list[str]] = mapped_column(JSONB, nullable=False)
-    explanation: Mapped[dict[str, Any]] = mapped_column(
+    left_records: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, nullable=False, server_default=text("'[]'::jsonb")
+    )
+    right_records: Mapped[list[dict[str, Any]]] = mapped_column(
+        JSONB, nullable=False, server_default=text("'[]'::jsonb")
+    )
+    explanation: Mapped[Any] = mapped_column(
         JSONB, nullable=False, server_default=text("'{}'::jsonb")
     )
+    differences: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    reason: Mapped[str | None] = mapped_column(String(50), nullable=True)
+    reason_detail: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    # Lower-cased text fields of both sides' records, for the results' text search.
+    search_text: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     review_status: Mapped[str] = mapped_column(String(20), nullable=False, server_default="pending")
+    review_note: Mapped[str | None] = mapped_column(Text, nullable=True)

@@ -1,0 +1,62 @@
+"""`accord worker`: run reconciliation jobs from the durable queue."""
+
+from __future__ import annotations
+
+import typer
+
+
+def worker(
+    once: bool = typer.Option(
+        False, "--once", help="Run queued jobs, then exit when none is left."
+    ),
+    poll_s: float = typer.Option(
+        2.0,
+        "--poll-interval",
+        envvar="ACCORD_WORKER_POLL_S",
+        min=0.1,
+        help="Longest wait for a new job when idle (NOTIFY wakes the worker sooner).",
+    ),
+    heartbeat_s: float = typer.Option(
+        2.0,
+        "--heartbeat",
+        envvar="ACCORD_WORKER_HEARTBEAT_S",
+        min=0.1,
+        help="Seconds between heartbeats of a running job.",
+    ),
+    stale_after_s: float = typer.Option(
+        15.0,
+        "--stale-after",
+        envvar="ACCORD_WORKER_STALE_AFTER_S",
+        min=1,
+        help="A running job without heartbeat for this long is taken over by another worker.",
+    ),
+) -> None:
+    """Claim queued jobs and run them; SIGTERM puts the running job back in the queue."""
+    import signal
+
+    from accord.cli.common import exit_for, settings_or_exit
+    from accord.jobs.worker import Worker, WorkerConfig
+    from accord.startup.checks import StartupFailure
+    from accord.startup.tiers import run_startup
+
+    settings = settings_or_exit()
+    try:
+        startup = run_startup(settings)
+    except StartupFailure as failure:
+        raise exit_for(failure) from None
+    assert startup.database_url is not None
+    config = WorkerConfig(
+        data_dir=settings.app.data_dir,
+        poll_s=poll_s,
+        heartbeat_s=heartbeat_s,
+        stale_after_s=stale_after_s,
+        job_timeout_s=settings.app.job_timeout_s,
+    )
+    runner = Worker(startup.database_url, config)
+    signal.signal(signal.SIGTERM, lambda *_: runner.shutdown.set())
+    signal.signal(signal.SIGINT, lambda *_: runner.shutdown.set())
+    runner.run(once=once)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(worker)

@@ -1,0 +1,132 @@
+"""`accord worker`: claim jobs from the queue and run them, one at a time per process.
+
+Run several processes for parallel jobs. A worker that dies mid-job (SIGKILL, power loss)
+stops sending heartbeats; after `stale_after_s` another worker claims the job and runs it
+again from the start, and since results are replaced in one transaction, none are lost or
+doubled. SIGTERM puts the running job back in the queue and exits.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import URL, Engine
+
+from accord.jobs import queue
+from accord.jobs.control import JobControl, JobStopped
+from accord.jobs.inputs import JobInputError
+from accord.jobs.runner import run_reconcile_job
+from accord.logging import bind_correlation_id, get_logger
+from accord.startup.database import libpq_conninfo
+
+log = get_logger(__name__)
+
+STOP_MESSAGES = {
+    "cancelled": ("cancelled", "cancelled at the user's request"),
+    "timeout": (
+        "failed",
+        "stopped after the job time limit (ACCORD_JOB_TIMEOUT_S); "
+        "split the data or raise the limit",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    data_dir: Path
+    poll_s: float = 2.0
+    heartbeat_s: float = 2.0
+    stale_after_s: float = 15.0
+    job_timeout_s: float = 3600.0
+
+
+class Worker:
+    def __init__(self, url: URL, config: WorkerConfig, worker_id: str | None = None) -> None:
+        self.url = url
+        self.config = config
+        self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+        self.engine: Engine = create_engine(url, pool_size=3, pool_pre_ping=True)
+        self.shutdown = threading.Event()
+
+    def run(self, once: bool = False) -> int:
+        """Work until shut down (or, with `once`, until the queue is empty); return jobs run."""
+        done = 0
+        log.info("worker started", worker_id=self.worker_id)
+        with psycopg.connect(libpq_conninfo(self.url), autocommit=True) as listener:
+            listener.execute(f"LISTEN {queue.NOTIFY_CHANNEL}")
+            while not self.shutdown.is_set():
+                if self.run_next():
+                    done += 1
+                    continue
+                if once:
+                    break
+                # Sleep until a job is queued (NOTIFY) or the poll interval passes.
+                for _ in listener.notifies(timeout=self.config.poll_s, stop_after=1):
+                    pass
+        self.engine.dispose()
+        log.info("worker stopped", worker_id=self.worker_id, jobs=done)
+        return done
+
+    def run_next(self) -> bool:
+        with self.engine.begin() as conn:
+            queue.cancel_queued(conn)
+            job = queue.claim_next(conn, self.worker_id, self.config.stale_after_s)
+        if job is None:
+            return False
+        bind_correlation_id(f"job-{job.id}")
+        log.info("job claimed", job_id=str(job.id), attempt=job.attempts)
+        self._run(job)
+        return True
+
+    def _run(self, job: queue.ClaimedJob) -> None:
+        cfg = self.config
+        control = JobControl(
+            self.engine, job.id, self.worker_id, cfg.heartbeat_s, cfg.job_timeout_s, self.shutdown
+        )
+        try:
+            with control:
+                summary = run_reconcile_job(self.engine, job, control, cfg.data_dir)
+            log.info("job succeeded", job_id=str(job.id), results=summary.get("stored_results"))
+        except JobStopped as stop:
+            self._stopped(job, stop.reason)
+        except JobInputError as exc:
+            self._finish(job, "failed", str(exc))
+        except Exception as exc:
+            log.exception("job failed", job_id=str(job.id))
+            self._finish(
+                job,
+                "failed",
+                f"internal error ({type(exc).__name__}: {exc}); quote job-{job.id} when "
+                "reporting it",
+            )
+
+    def _stopped(self, job: queue.ClaimedJob, reason: str) -> None:
+        if reason == "lost":
+            log.warning("job taken over by another worker; dropping this run", job_id=str(job.id))
+            return
+        if reason == "shutdown":
+            with self.engine.begin() as conn:
+                conn.execute(
+                    text(
+                        "UPDATE reconciliation_jobs SET status = 'queued', worker_id = NULL, "
+                        "phase = 'requeued', updated_at = now() "
+                        "WHERE id = :id AND worker_id = :worker AND status = 'running'"
+                    ),
+                    {"id": job.id, "worker": self.worker_id},
+                )
+            log.info("job put back in the queue at shutdown", job_id=str(job.id))
+            return
+        status, message = STOP_MESSAGES[reason]
+        self._finish(job, status, message if status == "failed" else None)
+
+    def _finish(self, job: queue.ClaimedJob, status: str, error: str | None) -> None:
+        with self.engine.begin() as conn:
+            queue.finish(conn, job.id, self.worker_id, status, error=error)
+        log.info("job finished", job_id=str(job.id), status=status, error=error)

@@ -1,0 +1,162 @@
+"""The worker against real PostgreSQL: results stored, decisions honoured, failures explained."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from accord.db.url import sqlalchemy_url
+from accord.jobs.worker import Worker, WorkerConfig
+from tests.jobs.seed import Seeded, queue_job, seed_project
+
+
+@pytest.fixture
+def seeded(clean_db: str, tmp_path: Path) -> Seeded:
+    return seed_project(clean_db, tmp_path, n=300)
+
+
+def _worker(db_url: str, data_dir: Path) -> Worker:
+    return Worker(sqlalchemy_url(db_url), WorkerConfig(data_dir=data_dir, heartbeat_s=0.2))
+
+
+def _job(db_url: str, job_id: uuid.UUID) -> dict[str, object]:
+    with psycopg.connect(db_url) as conn, conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
+        row = cur.execute("SELECT * FROM reconciliation_jobs WHERE id = %s", (job_id,)).fetchone()
+    assert row is not None
+    return row
+
+
+def _kinds(db_url: str, job_id: uuid.UUID) -> dict[str, int]:
+    with psycopg.connect(db_url) as conn:
+        rows = conn.execute(
+            "SELECT kind, count(*) FROM reconciliation_results WHERE job_id = %s GROUP BY kind",
+            (job_id,),
+        ).fetchall()
+    return dict(rows)
+
+
+def test_worker_runs_a_job_and_stores_every_record_once(
+    clean_db: str, tmp_path: Path, seeded: Seeded
+) -> None:
+    job_id = queue_job(clean_db, seeded)
+    assert _worker(clean_db, tmp_path).run(once=True) == 1
+    job = _job(clean_db, job_id)
+    assert job["status"] == "succeeded", job["error"]
+    assert job["progress"] == 1.0
+    kinds = _kinds(clean_db, job_id)
+    assert kinds.get("matched", 0) > 150
+    assert kinds.get("matched_with_differences", 0) > 10  # the 0.50 fees
+    assert kinds.get("unmatched_left", 0) > 0
+    with psycopg.connect(clean_db) as conn:
+        rows = conn.execute(
+            "SELECT left_ids, right_ids, left_records, right_records, kind, amount "
+            "FROM reconciliation_results WHERE job_id = %s",
+            (job_id,),
+        ).fetchall()
+    left_seen = [i for r in rows for i in r[0]]
+    right_seen = [i for r in rows if r[4] != "unmatched_left" for i in r[1]]
+    assert len(left_seen) == len(set(left_seen)) == 300  # every bank line exactly once
+    assert len(right_seen) == len(set(right_seen))
+    matched = next(r for r in rows if r[4] == "matched")
+    assert matched[2][0]["id"] == matched[0][0]  # the records carry their fields
+    assert "amount" in matched[3][0]
+    assert matched[5] is not None
+    summary = job["summary"]
+    assert isinstance(summary, dict)
+    assert summary["stored_results"] == len(rows)
+
+
+def test_a_job_on_a_data_set_that_is_not_ready_fails_with_a_reason(
+    clean_db: str, tmp_path: Path, seeded: Seeded
+) -> None:
+    with psycopg.connect(clean_db, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE datasets SET status = 'failed', error = 'row 7, column amount: bad' "
+            "WHERE id = %s",
+            (seeded.left_id,),
+        )
+    job_id = queue_job(clean_db, seeded)
+    _worker(clean_db, tmp_path).run(once=True)
+    job = _job(clean_db, job_id)
+    assert job["status"] == "failed"
+    assert "not ready" in str(job["error"])
+    assert "row 7" in str(job["error"])
+    assert _kinds(clean_db, job_id) == {}
+
+
+def test_cancel_before_start_ends_cancelled_without_results(
+    clean_db: str, tmp_path: Path, seeded: Seeded
+) -> None:
+    job_id = queue_job(clean_db, seeded)
+    with psycopg.connect(clean_db, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE reconciliation_jobs SET cancel_requested = true WHERE id = %s", (job_id,)
+        )
+    assert _worker(clean_db, tmp_path).run(once=True) == 0
+    assert _job(clean_db, job_id)["status"] == "cancelled"
+    assert _kinds(clean_db, job_id) == {}
+
+
+def test_rerun_honours_manual_match_and_rejection(
+    clean_db: str, tmp_path: Path, seeded: Seeded
+) -> None:
+    first = queue_job(clean_db, seeded)
+    _worker(clean_db, tmp_path).run(once=True)
+    with psycopg.connect(clean_db, autocommit=True) as conn:
+        suggestion = conn.execute(
+            "SELECT left_ids, right_ids FROM reconciliation_results WHERE job_id = %s "
+            "AND match_status = 'suggested' ORDER BY id LIMIT 1",
+            (first,),
+        ).fetchone()
+        lonely = conn.execute(
+            "SELECT l.left_ids, r.right_ids FROM reconciliation_results l, "
+            "reconciliation_results r WHERE l.job_id = %s AND r.job_id = %s "
+            "AND l.kind = 'unmatched_left' AND r.kind = 'unmatched_right' LIMIT 1",
+            (first, first),
+        ).fetchone()
+        assert suggestion is not None
+        assert lonely is not None
+        for action, (left_ids, right_ids) in (("reject", suggestion), ("manual_match", lonely)):
+            conn.execute(
+                "INSERT INTO review_decisions (project_id, job_id, left_dataset_id, "
+                "right_dataset_id, ruleset_id, action, left_ids, right_ids, note) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, 'by test')",
+                (
+                    seeded.project_id,
+                    first,
+                    seeded.left_id,
+                    seeded.right_id,
+                    seeded.ruleset_id,
+                    action,
+                    psycopg.types.json.Jsonb(left_ids),
+                    psycopg.types.json.Jsonb(right_ids),
+                ),
+            )
+    second = queue_job(clean_db, seeded)
+    _worker(clean_db, tmp_path).run(once=True)
+    with psycopg.connect(clean_db) as conn:
+        rejected = conn.execute(
+            "SELECT review_status FROM reconciliation_results WHERE job_id = %s "
+            "AND left_ids = %s AND right_ids = %s",
+            (
+                second,
+                psycopg.types.json.Jsonb(suggestion[0]),
+                psycopg.types.json.Jsonb(suggestion[1]),
+            ),
+        ).fetchone()
+        manual = conn.execute(
+            "SELECT kind, match_status, review_status, review_note FROM reconciliation_results "
+            "WHERE job_id = %s AND left_ids = %s AND right_ids = %s",
+            (second, psycopg.types.json.Jsonb(lonely[0]), psycopg.types.json.Jsonb(lonely[1])),
+        ).fetchone()
+        still_unmatched = conn.execute(
+            "SELECT count(*) FROM reconciliation_results WHERE job_id = %s "
+            "AND kind = 'unmatched_left' AND left_ids = %s",
+            (second, psycopg.types.json.Jsonb(lonely[0])),
+        ).fetchone()
+    assert rejected == ("rejected",)
+    assert manual == ("matched", "manual", "manual", "by test")
+    assert still_unmatched == (0,)
