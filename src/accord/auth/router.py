@@ -41,7 +41,9 @@ def _seconds_until(moment: datetime) -> int:
     return max(0, int((moment - datetime.now(UTC)).total_seconds()))
 
 
-def _signed_in(tokens: IssuedTokens, settings: Settings, response: Response) -> SignedIn:
+def _signed_in(
+    tokens: IssuedTokens, settings: Settings, response: Response, csrf_token: str | None = None
+) -> SignedIn:
     expires_in = _seconds_until(tokens.access_expires_at)
     if tokens.client == "bearer":
         return SignedIn(
@@ -50,7 +52,8 @@ def _signed_in(tokens: IssuedTokens, settings: Settings, response: Response) -> 
             refresh_token=tokens.refresh_token,
             refresh_expires_in=_seconds_until(tokens.refresh_expires_at),
         )
-    csrf_token = issue_csrf_token(settings.security.csrf_secret, tokens.session_id)
+    # A refresh keeps the session, so the checked CSRF token stays valid: other tabs keep it.
+    csrf_token = csrf_token or issue_csrf_token(settings.security.csrf_secret, tokens.session_id)
     set_session_cookies(
         response,
         tokens.access_token,
@@ -113,6 +116,7 @@ async def refresh(
     """Exchange a refresh token (body, or cookie + CSRF header) for new tokens; single use."""
     security = settings.security
     presented = body.refresh_token if body is not None else None
+    csrf_token: str | None = None
     if presented is None:
         presented = request.cookies.get(REFRESH_COOKIE)
         if presented is None:
@@ -120,16 +124,12 @@ async def refresh(
         session_id = await sessions.session_of_refresh_token(db, security, presented)
         if session_id is None:
             raise Unauthorized("The refresh token is not valid; sign in again.")
-        check_csrf(
-            security.csrf_secret,
-            session_id,
-            request.cookies.get(CSRF_COOKIE),
-            request.headers.get(CSRF_HEADER),
-        )
+        csrf_token = request.headers.get(CSRF_HEADER)
+        check_csrf(security.csrf_secret, session_id, request.cookies.get(CSRF_COOKIE), csrf_token)
     outcome = await sessions.rotate(db, cache, security, presented, context)
     if isinstance(outcome, AccordError):
         return _refusal(request, outcome)
-    return _signed_in(outcome, settings, response)
+    return _signed_in(outcome, settings, response, csrf_token)
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
