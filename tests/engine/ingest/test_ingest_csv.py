@@ -122,3 +122,19 @@ def test_empty_file_is_an_error(write_file: WriteFile) -> None:
 def test_missing_file_is_an_error() -> None:
     with pytest.raises(IngestError, match="no such file"):
         read_table("/nonexistent/dir/file.csv")
+
+
+def test_blanks_around_values_are_ignored_and_blank_values_are_missing(
+    write_file: WriteFile,
+) -> None:
+    text = (
+        "n,amount,when,flag\n"
+        " 1 , 12.50 , 2024-01-05 ,yes\n"
+        '2,"  ",   ,no\n'
+        '" 3",(1.00) ,2024-01-07, y\n'
+    )
+    table = read_table(write_file("blank.csv", text)).table
+    assert table.column("n").to_pylist() == [1, 2, 3]
+    assert table.column("amount").to_pylist() == [Decimal("12.50"), None, Decimal("-1.00")]
+    assert table.column("when").to_pylist() == [dt.date(2024, 1, 5), None, dt.date(2024, 1, 7)]
+    assert table.column("flag").to_pylist() == [True, False, True]

@@ -122,3 +122,12 @@ def test_parquet_floats_become_decimals_and_text_is_typed(tmp_path: Path) -> Non
     assert table.column("amount").to_pylist() == [Decimal("1.10"), Decimal("2.25")]
     assert table.column("when").to_pylist() == [dt.date(2024, 1, 5), dt.date(2024, 1, 31)]
     assert table.column("n").to_pylist() == [1, 2]
+
+
+def test_parquet_column_forced_to_string_becomes_its_text(tmp_path: Path) -> None:
+    from accord.engine.ingest import ColumnMapping
+
+    path = tmp_path / "n.parquet"
+    pq.write_table(pa.table({"n": pa.array([1, 22], pa.int64())}), path)
+    mapping = ColumnMapping.model_validate({"columns": {"n": {"type": "string"}}})
+    assert read_table(path, mapping=mapping).table.column("n").to_pylist() == ["1", "22"]

@@ -50,10 +50,10 @@ DATETIME_CANDIDATES: tuple[str, ...] = (
 _TOKENS = (("yyyy", "%Y"), ("yy", "%y"), ("dd", "%d"), ("mm", "%m"), ("mon", "%b"))
 # Excel's day 0 is 1899-12-30 (it counts the non-existent 1900-02-29).
 _EXCEL_EPOCH = "DATE '1899-12-30'"
-_EXCEL_SERIAL = quote_literal("^[0-9]+(\\.[0-9]+)?$")
+_EXCEL_SERIAL = quote_literal("^\\s*[0-9]+(\\.[0-9]+)?\\s*$")
 # ISO 8601 without an offset: DuckDB's cast would drop an offset silently, so none is allowed.
 _ISO_DATETIME = quote_literal(
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?$"
+    "^\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?\\s*$"
 )
 
 
@@ -84,9 +84,14 @@ def date_sql(column_sql: str, date_format: str, column_type: ColumnType) -> str:
         micros = f"CAST(round({guarded} * 86400000000) AS BIGINT)"
         return f"CAST({_EXCEL_EPOCH} AS TIMESTAMP) + to_microseconds({micros})"
     if date_format == ISO:
-        iso = f"CASE WHEN regexp_matches({column_sql}, {_ISO_DATETIME}) THEN {column_sql} END"
+        iso = f"CASE WHEN regexp_matches({column_sql}, {_ISO_DATETIME}) THEN trim({column_sql}) END"
         return f"TRY_CAST({iso} AS TIMESTAMP)"
-    parsed = f"try_strptime({column_sql}, {quote_literal(date_format)})"
+    # Blanks around a date are rare, so only values that fail are trimmed and tried again.
+    pattern = quote_literal(date_format)
+    parsed = (
+        f"coalesce(try_strptime({column_sql}, {pattern}), "
+        f"try_strptime(trim({column_sql}), {pattern}))"
+    )
     return f"CAST({parsed} AS DATE)" if column_type is ColumnType.DATE else parsed
 
 

@@ -55,21 +55,24 @@ class TypedText:
 def convert_text(
     ref: str, column_type: ColumnType, fmt: str | None, scale: int | None, guess: ColumnGuess | None
 ) -> TypedText:
-    """The conversion of cleaned text (SQL `ref`: trimmed, NULL when empty) to `column_type`.
+    """The conversion of text (SQL `ref`) to `column_type`: NULL where the text does not fit.
 
+    The text is not trimmed first: trimming every value costs more than the
+    conversion, so each conversion accepts surrounding blanks itself, and blank
+    values are told from bad ones only where the conversion fails (`strict`).
     `fmt`/`scale` come from the mapping and win; otherwise the guess's format is used.
     Raises ValueError for a format that does not fit the type.
     """
     if column_type is ColumnType.STRING:
         return TypedText(ref, "", None, column_type)
     if column_type is ColumnType.INTEGER:
-        whole = "'^[+-]?[0-9]{1,18}$'"
+        whole = "'^\\s*[+-]?[0-9]{1,18}\\s*$'"
         sql = f"CASE WHEN regexp_matches({ref}, {whole}) THEN CAST({ref} AS BIGINT) END"
         return TypedText(sql, "is not a whole number", None, column_type)
     if column_type is ColumnType.BOOLEAN:
         sql = (
-            f"CASE WHEN lower({ref}) IN ({_TRUE_WORDS}) THEN true "
-            f"WHEN lower({ref}) IN ({_FALSE_WORDS}) THEN false END"
+            f"CASE WHEN lower(trim({ref})) IN ({_TRUE_WORDS}) THEN true "
+            f"WHEN lower(trim({ref})) IN ({_FALSE_WORDS}) THEN false END"
         )
         return TypedText(sql, "is not true/false, yes/no or 1/0", None, column_type)
     if column_type is ColumnType.DECIMAL:
@@ -90,16 +93,29 @@ def convert_text(
 
 
 def strict(text_sql: str, converted_sql: str) -> str:
-    """The converted value, failing the query on the first bad value (the fast path's check)."""
+    """The converted value, failing the query on the first bad value (the fast path's check).
+
+    Blank text is missing, not bad; it is only trimmed where the conversion failed.
+    """
     return (
-        f"CASE WHEN {text_sql} IS NULL THEN NULL "
-        f"ELSE coalesce({converted_sql}, error('accord: bad value')) END"
+        f"CASE WHEN {text_sql} IS NULL THEN NULL ELSE coalesce({converted_sql}, "
+        f"CASE WHEN trim({text_sql}) = '' THEN NULL ELSE error('accord: bad value') END) END"
     )
 
 
+def is_bad(text_sql: str, converted_sql: str) -> str:
+    """True where text is present, not blank, and does not convert."""
+    return f"{text_sql} IS NOT NULL AND ({converted_sql}) IS NULL AND trim({text_sql}) <> ''"
+
+
+def is_blank(text_sql: str) -> str:
+    """True where text is missing or only blanks."""
+    return f"({text_sql} IS NULL OR trim({text_sql}) = '')"
+
+
 def text_column_output(name: str, source: str, ref: str, typed: TypedText) -> OutputColumn:
-    """An output column converted from one cleaned text column (SQL `ref`)."""
-    check = ValueCheck(source, ref, f"{ref} IS NOT NULL AND ({typed.sql}) IS NULL", typed.rule)
+    """An output column converted from one text column (SQL `ref`)."""
+    check = ValueCheck(source, ref, is_bad(ref, typed.sql), typed.rule)
     strict_sql = strict(ref, typed.sql)
     return OutputColumn(name, source, typed.type, typed.format, strict_sql, typed.sql, [check])
 
@@ -111,11 +127,13 @@ def debit_credit_output(
     debit_ref, credit_ref = refs
     target = duckdb_type(ColumnType.DECIMAL, scale)
 
+    both_missing = f"{is_blank(debit_ref)} AND {is_blank(credit_ref)}"
+
     def signed(credit_sql: str, debit_sql: str, when_both_missing: str) -> str:
         difference = f"coalesce(abs({credit_sql}), 0) - coalesce(abs({debit_sql}), 0)"
         return (
-            f"CAST(CASE WHEN {debit_ref} IS NULL AND {credit_ref} IS NULL "
-            f"THEN {when_both_missing} ELSE {difference} END AS {target})"
+            f"CAST(CASE WHEN {both_missing} THEN {when_both_missing} "
+            f"ELSE {difference} END AS {target})"
         )
 
     select_sql = signed(
@@ -123,19 +141,12 @@ def debit_credit_output(
     )
     lenient_sql = signed(credit.sql, debit.sql, "NULL")
     checks = [
-        ValueCheck(
-            rule.debit, debit_ref, f"{debit_ref} IS NOT NULL AND ({debit.sql}) IS NULL", debit.rule
-        ),
-        ValueCheck(
-            rule.credit,
-            credit_ref,
-            f"{credit_ref} IS NOT NULL AND ({credit.sql}) IS NULL",
-            credit.rule,
-        ),
+        ValueCheck(rule.debit, debit_ref, is_bad(debit_ref, debit.sql), debit.rule),
+        ValueCheck(rule.credit, credit_ref, is_bad(credit_ref, credit.sql), credit.rule),
         ValueCheck(
             f"{rule.debit}/{rule.credit}",
             "NULL",
-            f"{debit_ref} IS NULL AND {credit_ref} IS NULL",
+            both_missing,
             "neither debit nor credit has a value",
         ),
     ]

@@ -15,7 +15,7 @@ from enum import StrEnum
 from accord.engine.ingest.column_types import DEFAULT_MONEY_SCALE, ColumnType, duckdb_type
 from accord.engine.ingest.sql import quote_literal
 
-_SPACE = "[ \u00a0\u202f]"
+_SPACE = "[ \t\u00a0\u202f]"
 _CURRENCY = "(?:[$€£¥₹]|[A-Z]{3})"
 
 
@@ -100,6 +100,7 @@ def guess_number_format(values: list[str], allowed_misfits: int) -> NumberGuess 
 def decimal_sql(column_sql: str, mark: DecimalMark | None, scale: int) -> str:
     """DuckDB expression: the exact decimal, or NULL where the text is not money."""
     target = duckdb_type_for_scale(scale)
+    # Most files write plain `-421.37`: a cheap check and a cast, the full pattern for the rest.
     plain = quote_literal(f"^[+-]?[0-9]+(\\.[0-9]{{0,{scale}}}0*)?$")
     full = _full_parse_sql(column_sql, mark or DecimalMark.POINT, scale, target)
     return (

@@ -72,19 +72,23 @@ def raw_ref(position: int) -> str:
 
 
 def text_ref(position: int) -> str:
-    """SQL name of source column `position` as text: trimmed, NULL when empty or a null word."""
+    """SQL name of source column `position` as text, NULL for a null word."""
     return f"text_{position}"
 
 
 def source_items(source: Source, options: ReadOptions) -> dict[str, str]:
-    """Each source column twice, by SQL name: as read, and as cleaned text for typing."""
+    """Each source column twice, by SQL name: as read, and as text for typing.
+
+    The text is not trimmed (see `expressions.convert_text`); null words are
+    compared trimmed, at a cost paid only when the options name some.
+    """
     items: dict[str, str] = {}
     null_words = ", ".join(quote_literal(word) for word in options.null_values)
     for position, name in enumerate(source.columns):
         column = quote_identifier(name)
-        text = f"nullif(trim(CAST({column} AS VARCHAR)), '')"
+        text = f"CAST({column} AS VARCHAR)"
         if null_words:
-            text = f"CASE WHEN {text} IN ({null_words}) THEN NULL ELSE {text} END"
+            text = f"CASE WHEN trim({text}) IN ({null_words}) THEN NULL ELSE {text} END"
         items[raw_ref(position)] = column
         items[text_ref(position)] = text
     return items
@@ -144,7 +148,9 @@ def _column_output(
     guessed = guess(position) if wanted is None or rule is None or rule.format is None else None
     column_type = wanted or (guessed.type if guessed else ColumnType.STRING)
     if column_type is ColumnType.STRING:
-        return untyped_output(output_name, name, raw_ref(position), ColumnType.STRING)
+        # A no-op for text; Parquet numbers and dates asked to be strings become their text.
+        as_text = f"CAST({raw_ref(position)} AS VARCHAR)"
+        return untyped_output(output_name, name, as_text, ColumnType.STRING)
     given_format = rule.format if rule is not None else None
     if guessed is not None and guessed.ambiguity is not None and guessed.type is column_type:
         if given_format is None:

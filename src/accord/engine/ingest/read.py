@@ -107,7 +107,10 @@ def make_plan(
 ) -> Plan:
     """Sample the source and plan its columns; the plan's problems may include errors."""
     items = source_items(source, options)
-    texts = ", ".join(f"{items[text_ref(i)]} AS {text_ref(i)}" for i in range(len(source.columns)))
+    texts = ", ".join(
+        f"nullif(trim({items[text_ref(i)]}), '') AS {text_ref(i)}"
+        for i in range(len(source.columns))
+    )
     sample_query = f"SELECT {texts} FROM {source.relation} LIMIT {options.sample_rows}"
     try:
         sample = connection.sql(sample_query).to_arrow_table()
