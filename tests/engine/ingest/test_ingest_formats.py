@@ -131,3 +131,22 @@ def test_parquet_column_forced_to_string_becomes_its_text(tmp_path: Path) -> Non
     pq.write_table(pa.table({"n": pa.array([1, 22], pa.int64())}), path)
     mapping = ColumnMapping.model_validate({"columns": {"n": {"type": "string"}}})
     assert read_table(path, mapping=mapping).table.column("n").to_pylist() == ["1", "22"]
+
+
+def test_xlsx_title_rows_are_skipped_and_rows_still_point_at_the_sheet(tmp_path: Path) -> None:
+    from accord.engine.ingest import ColumnMapping
+
+    path = tmp_path / "titled.xlsx"
+    workbook = xlsxwriter.Workbook(str(path))
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["Statement for account 0012"])
+    sheet.write_row(1, 0, ["amount", "n"])
+    sheet.write_row(2, 0, [1.5, 1])
+    sheet.write_row(3, 0, ["oops", 2])
+    workbook.close()
+    mapping = ColumnMapping.model_validate({"columns": {"amount": {"type": "decimal"}}})
+    with pytest.raises(IngestError) as caught:
+        read_table(path, ReadOptions(skip_rows=1), mapping)
+    problem = caught.value.problems[0]
+    assert (problem.row, problem.line, problem.value) == (2, 4, "oops")
+    assert "data row 2, line 4" in str(problem)

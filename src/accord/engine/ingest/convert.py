@@ -30,6 +30,9 @@ def run_plan(
         if _BAD_VALUE_MARKER not in str(error):
             raise IngestError([reader_problem(source.file, error)]) from error
     problems, more = find_bad_values(plan, source, connection, max_errors)
+    if not problems:
+        # The checks mirror the conversions, so this means a bug here, not in the file.
+        problems = [Problem(source.file, "a value broke its column's type but was not located")]
     raise IngestError(problems, stopped_early=more)
 
 

@@ -31,7 +31,7 @@ class ReadOptions(BaseModel):
     escape: str | None = Field(None, description="CSV escape character")
     encoding: str | None = Field(None, description="any Python codec name, e.g. 'cp1252'")
     header: bool = Field(True, description="the first row holds column names")
-    skip_rows: int = Field(0, ge=0, description="lines to skip before the header (CSV)")
+    skip_rows: int = Field(0, ge=0, description="lines (CSV) or rows (XLSX) before the header")
     sheet: str | int | None = Field(None, description="XLSX sheet name or 0-based index")
     null_values: tuple[str, ...] = Field((), description="values read as missing, besides ''")
     max_errors: int = Field(

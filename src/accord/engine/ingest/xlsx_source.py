@@ -43,6 +43,8 @@ def open_xlsx(path: Path, options: ReadOptions, connection: duckdb.DuckDBPyConne
         raise ValueError(f"no sheet named {wanted!r}; sheets: {', '.join(sheet_names)}")
     sheet = workbook.get_sheet_by_name(sheet_name)
     rows: Iterator[list[object]] = (list(row) for row in sheet.iter_rows())
+    for _ in range(options.skip_rows):
+        next(rows, None)
     first = next(rows, None)
     if first is None:
         return Source(path.name, FileFormat.XLSX, _VIEW, [], details={"sheet": sheet_name})
@@ -53,7 +55,9 @@ def open_xlsx(path: Path, options: ReadOptions, connection: duckdb.DuckDBPyConne
         rows = _chain(first, rows)
     table = pa.Table.from_batches(_batches(rows, columns), schema=_text_schema(columns))
     connection.register(_VIEW, table)
-    first_data_line = (sheet.start[0] if sheet.start else 0) + 1 + int(options.header)
+    first_data_line = (
+        (sheet.start[0] if sheet.start else 0) + options.skip_rows + 1 + options.header
+    )
     return Source(
         path.name,
         FileFormat.XLSX,
