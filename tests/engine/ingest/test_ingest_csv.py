@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pyarrow as pa
 import pytest
-from tests.engine.ingest.conftest import WriteFile
 
 from accord.engine.ingest import ColumnType, IngestError, ReadOptions, read_table
+from tests.engine.ingest.conftest import WriteFile
 
 BANK_CSV = """id,booking_date,value_date,amount,currency,counterparty,description,reference
 B0000001,2024-11-25,2024-11-26,1000.00,EUR,"VANHAL, MEDIA LLC","CREDIT FROM VANHAL",00012345

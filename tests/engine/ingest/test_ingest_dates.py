@@ -6,9 +6,9 @@ import datetime as dt
 
 import pyarrow as pa
 import pytest
-from tests.engine.ingest.conftest import WriteFile
 
 from accord.engine.ingest import ColumnMapping, IngestError, Severity, read_table
+from tests.engine.ingest.conftest import WriteFile
 
 
 def read_dates(

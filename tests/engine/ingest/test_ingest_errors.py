@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from tests.engine.ingest.conftest import WriteFile
 
 from accord.engine.ingest import ColumnMapping, IngestError, ReadOptions, read_table
+from tests.engine.ingest.conftest import WriteFile
 
 
 def test_error_names_file_row_column_value_and_rule(write_file: WriteFile) -> None:

@@ -11,9 +11,9 @@ import pyarrow as pa
 import pytest
 import yaml
 from pydantic import ValidationError
-from tests.engine.ingest.conftest import WriteFile
 
 from accord.engine.ingest import ColumnMapping, IngestError, read_table
+from tests.engine.ingest.conftest import WriteFile
 
 STATEMENT = """Buchungstag;Verwendungszweck;Soll;Haben;Konto
 05.01.2024;Miete;1.200,00;;0012

@@ -8,9 +8,9 @@ import pyarrow as pa
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.engine.ingest.conftest import WriteFile
 
 from accord.engine.ingest import ColumnMapping, IngestError, read_table
+from tests.engine.ingest.conftest import WriteFile
 
 
 def read_amounts(
