@@ -51,10 +51,13 @@ _TOKENS = (("yyyy", "%Y"), ("yy", "%y"), ("dd", "%d"), ("mm", "%m"), ("mon", "%b
 # Excel's day 0 is 1899-12-30 (it counts the non-existent 1900-02-29).
 _EXCEL_EPOCH = "DATE '1899-12-30'"
 _EXCEL_SERIAL = quote_literal("^\\s*[0-9]+(\\.[0-9]+)?\\s*$")
-# ISO 8601 without an offset: DuckDB's cast would drop an offset silently, so none is allowed.
+# ISO 8601, with or without a UTC offset: a value with one is converted to UTC. The regex
+# comes first because DuckDB's casts also accept forms that would lose information.
 _ISO_DATETIME = quote_literal(
-    "^\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?\\s*$"
+    "^\\s*[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?"
+    "(?P<offset>Z|[+-][0-9]{2}(:?[0-9]{2})?)?\\s*$"
 )
+_HAS_OFFSET = quote_literal("(Z|[+-][0-9]{2}(:?[0-9]{2})?)\\s*$")
 
 
 def normalise_date_format(text: str, column_type: ColumnType) -> str:
@@ -85,7 +88,12 @@ def date_sql(column_sql: str, date_format: str, column_type: ColumnType) -> str:
         return f"CAST({_EXCEL_EPOCH} AS TIMESTAMP) + to_microseconds({micros})"
     if date_format == ISO:
         iso = f"CASE WHEN regexp_matches({column_sql}, {_ISO_DATETIME}) THEN trim({column_sql}) END"
-        return f"TRY_CAST({iso} AS TIMESTAMP)"
+        # TIMESTAMPTZ to TIMESTAMP is UTC because the ingest connection's TimeZone is UTC.
+        return (
+            f"CASE WHEN regexp_matches({column_sql}, {_HAS_OFFSET}) "
+            f"THEN CAST(TRY_CAST({iso} AS TIMESTAMPTZ) AS TIMESTAMP) "
+            f"ELSE TRY_CAST({iso} AS TIMESTAMP) END"
+        )
     # Blanks around a date are rare, so only values that fail are trimmed and tried again.
     pattern = quote_literal(date_format)
     parsed = (
@@ -100,7 +108,7 @@ def describe_format(date_format: str) -> str:
     if date_format == EXCEL:
         return "an Excel serial day number"
     if date_format == ISO:
-        return "ISO 8601 (yyyy-mm-ddTHH:MM:SS)"
+        return "ISO 8601 (yyyy-mm-ddTHH:MM:SS, optional offset)"
     readable = date_format
     for token, directive in _TOKENS:
         readable = readable.replace(directive, token)

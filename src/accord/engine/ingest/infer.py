@@ -28,7 +28,7 @@ _INTEGER = re.compile(r"-?[0-9]{1,18}")
 _LEADING_ZERO = re.compile(r"-?0[0-9]")
 # Loose shape of every date candidate: rules out most text columns before DuckDB is asked.
 _DATE_SHAPE = re.compile(
-    r"[0-9A-Za-z]{1,9}[-/. ][0-9A-Za-z]{1,9}[-/. ,]{1,2}[0-9]{2,4}([ T][0-9:.]+)?"
+    r"[0-9A-Za-z]{1,9}[-/. ][0-9A-Za-z]{1,9}[-/. ,]{1,2}[0-9]{2,4}([ T][0-9:.]+(Z|[+-][0-9:]+)?)?"
 )
 
 

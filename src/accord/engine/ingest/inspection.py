@@ -20,7 +20,7 @@ from accord.engine.ingest.mapping import ColumnMapping
 from accord.engine.ingest.options import ReadOptions
 from accord.engine.ingest.plan import Plan
 from accord.engine.ingest.problems import Problem
-from accord.engine.ingest.read import describe_columns, make_plan, open_source
+from accord.engine.ingest.read import connect, describe_columns, make_plan, open_source
 from accord.engine.ingest.sql import quote_identifier
 
 
@@ -46,7 +46,7 @@ def inspect_file(
 ) -> Inspection:
     """Inspect a file; raises IngestError only if it cannot be opened at all."""
     options = options or ReadOptions()
-    connection = duckdb.connect()
+    connection = connect()
     try:
         with tempfile.TemporaryDirectory(prefix="accord-inspect-") as scratch:
             source = open_source(Path(path), options, connection, Path(scratch))

@@ -61,7 +61,7 @@ def read_table(
     path = Path(path)
     options = options or ReadOptions()
     mapping = mapping or ColumnMapping()
-    connection = duckdb.connect()
+    connection = connect()
     try:
         with tempfile.TemporaryDirectory(prefix="accord-ingest-") as scratch:
             source = open_source(path, options, connection, Path(scratch))
@@ -74,6 +74,13 @@ def read_table(
         connection.close()
     warnings = [p for p in plan.problems if p.severity is Severity.WARNING]
     return IngestResult(table, describe_columns(plan, table), warnings, source.details, path)
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A private in-memory DuckDB connection that converts times with offsets to UTC."""
+    connection = duckdb.connect()
+    connection.execute("SET TimeZone = 'UTC'")
+    return connection
 
 
 def open_source(
