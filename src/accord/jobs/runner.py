@@ -53,11 +53,9 @@ def run_reconcile_job(
             result, inputs.left, inputs.right, inputs.rules, inputs.decisions, str(job.id), path
         )
         seconds["prepare_results"] = time.perf_counter() - mark
-        mark = time.perf_counter()
         control.check()
         summary = {**result.summary, "stored_results": count}
         _store(engine, job, control.worker_id, path, summary, seconds)
-    seconds["store_results"] = time.perf_counter() - mark
     return summary
 
 
@@ -70,6 +68,7 @@ def _store(
     seconds: dict[str, float],
 ) -> None:
     """Replace the job's results and mark it succeeded, atomically, if this worker still owns it."""
+    mark = time.perf_counter()
     with engine.begin() as conn:
         owner = conn.execute(
             text(
@@ -89,4 +88,5 @@ def _store(
         with raw.cursor() as cursor, cursor.copy(copy_sql) as copy, rows_csv.open("rb") as src:
             while chunk := src.read(_COPY_CHUNK):
                 copy.write(chunk)
+        seconds["store_results"] = time.perf_counter() - mark
         queue.finish(conn, job.id, worker_id, "succeeded", summary=summary, phase_seconds=seconds)

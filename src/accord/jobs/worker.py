@@ -22,6 +22,7 @@ from sqlalchemy.engine import URL, Engine
 from accord.jobs import queue
 from accord.jobs.control import JobControl, JobStopped
 from accord.jobs.inputs import JobInputError
+from accord.jobs.parsing import parse_next_dataset
 from accord.jobs.runner import run_reconcile_job
 from accord.logging import bind_correlation_id, get_logger
 from accord.startup.database import libpq_conninfo
@@ -56,7 +57,7 @@ class Worker:
         self.shutdown = threading.Event()
 
     def run(self, once: bool = False) -> int:
-        """Work until shut down (or, with `once`, until the queue is empty); return jobs run."""
+        """Work until shut down (or, with `once`, until the queue is empty); return tasks run."""
         done = 0
         log.info("worker started", worker_id=self.worker_id)
         with psycopg.connect(libpq_conninfo(self.url), autocommit=True) as listener:
@@ -75,6 +76,9 @@ class Worker:
         return done
 
     def run_next(self) -> bool:
+        """Parse one waiting upload or run one queued job; False when there was nothing."""
+        if parse_next_dataset(self.engine, self.config.data_dir, self.config.stale_after_s):
+            return True
         with self.engine.begin() as conn:
             queue.cancel_queued(conn)
             job = queue.claim_next(conn, self.worker_id, self.config.stale_after_s)

@@ -1,0 +1,1 @@
+"""Data sets: uploaded files kept as they came, turned into typed Parquet by the engine."""

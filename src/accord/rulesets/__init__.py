@@ -1,0 +1,1 @@
+"""Rule sets: the engine's rules documents, stored per project and versioned."""

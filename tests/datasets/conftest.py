@@ -1,0 +1,32 @@
+"""A signed-in project owner for the data-set, rule-set and job API tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.auth.support import base_env, signed_up
+
+__all__ = ["Owner", "base_env", "owner"]
+
+
+@dataclass
+class Owner:
+    client: TestClient
+    headers: dict[str, str]
+    project_id: str
+
+    def url(self, path: str) -> str:
+        return f"/projects/{self.project_id}{path}"
+
+
+@pytest.fixture
+def owner(app_factory: Callable[..., TestClient]) -> Owner:
+    client = app_factory()
+    _, headers = signed_up(client, "owner@example.com")
+    project = client.post("/projects", json={"name": "Bank vs ledger"}, headers=headers)
+    assert project.status_code == 201, project.text
+    return Owner(client, headers, project.json()["id"])
