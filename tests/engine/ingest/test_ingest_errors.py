@@ -22,7 +22,7 @@ def test_error_names_file_row_column_value_and_rule(write_file: WriteFile) -> No
     assert str(caught.value) == (
         "cannot import ledger.csv: 1 problem\n"
         "  ledger.csv, data row 2, column 'amount': value '12.5O': "
-        "is not an amount like 1,234.56 with at most 2 decimal places"
+        "is not an amount like 1,234.56 (at most 2 decimals, 16 whole digits)"
     )
 
 

@@ -56,7 +56,7 @@ def test_value_with_more_decimals_than_the_column_is_an_error_not_rounded(
     with pytest.raises(IngestError) as caught:
         read_amounts(write_file, ["1.00", "2.345"], mapping)
     assert caught.value.problems[0].value == "2.345"
-    assert "at most 2 decimal places" in caught.value.problems[0].rule
+    assert "at most 2 decimals" in caught.value.problems[0].rule
 
 
 def test_thousands_only_values_are_ambiguous_until_the_format_is_given(
@@ -104,3 +104,10 @@ def test_any_amount_round_trips_exactly(
         {"columns": {"amount": {"type": "decimal", "format": mark}}}
     )
     assert read_table(path, mapping=mapping).table.column("amount").to_pylist() == amounts
+
+
+def test_references_with_letters_and_digits_stay_text(write_file: WriteFile) -> None:
+    text = "ref,other\nINV-1001,INV1001\nINV-1002,INV1002\n"
+    table = read_table(write_file("refs.csv", text)).table
+    assert table.schema.field("ref").type == pa.string()
+    assert table.schema.field("other").type == pa.string()

@@ -43,19 +43,6 @@ def duckdb_type(column_type: ColumnType, scale: int = DEFAULT_MONEY_SCALE) -> st
     }[column_type]
 
 
-def arrow_type(column_type: ColumnType, scale: int = DEFAULT_MONEY_SCALE) -> pa.DataType:
-    """The Arrow type a column of this type has in `IngestResult.table`."""
-    if column_type is ColumnType.DECIMAL:
-        return pa.decimal128(decimal_precision(scale), scale)
-    return {
-        ColumnType.STRING: pa.string(),
-        ColumnType.INTEGER: pa.int64(),
-        ColumnType.DATE: pa.date32(),
-        ColumnType.DATETIME: pa.timestamp("us"),
-        ColumnType.BOOLEAN: pa.bool_(),
-    }[column_type]
-
-
 def column_type_of_arrow(data_type: pa.DataType) -> ColumnType | None:
     """The logical type an already-typed Arrow column has, or None if it has no equivalent."""
     if pa.types.is_string(data_type) or pa.types.is_large_string(data_type):

@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from accord.engine.ingest.column_types import DEFAULT_MONEY_SCALE, ColumnType, duckdb_type
+from accord.engine.ingest.column_types import (
+    DEFAULT_MONEY_SCALE,
+    ColumnType,
+    decimal_precision,
+    duckdb_type,
+)
 from accord.engine.ingest.dates import date_sql, describe_format, normalise_date_format
 from accord.engine.ingest.infer import ColumnGuess
 from accord.engine.ingest.mapping import ColumnRule, DebitCredit
@@ -80,7 +85,9 @@ def convert_text(
         if scale is None:
             scale = guess.scale_for(mark) if guess else DEFAULT_MONEY_SCALE
         shown = (mark or DecimalMark.POINT).display
-        rule = f"is not an amount like {shown} with at most {scale} decimal places"
+        whole_digits = decimal_precision(scale) - scale
+        limits = f"at most {scale} decimals, {whole_digits} whole digits"
+        rule = f"is not an amount like {shown} ({limits})"
         return TypedText(decimal_sql(ref, mark, scale), rule, shown, column_type)
     date_format = (
         normalise_date_format(fmt, column_type) if fmt else (guess.date_format if guess else None)

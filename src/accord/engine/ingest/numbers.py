@@ -16,7 +16,17 @@ from accord.engine.ingest.column_types import DEFAULT_MONEY_SCALE, ColumnType, d
 from accord.engine.ingest.sql import quote_literal
 
 _SPACE = "[ \t\u00a0\u202f]"
-_CURRENCY = "(?:[$€£¥₹]|[A-Z]{3})"
+# ISO 4217 codes people put beside amounts. Any three capitals would also swallow references
+# such as INV1001 or INV-1, turning an invoice number into money.
+# fmt: off
+_ISO_CURRENCIES = (
+    "AED", "AUD", "BGN", "BRL", "CAD", "CHF", "CLP", "CNY", "COP", "CZK", "DKK", "EGP",
+    "EUR", "GBP", "HKD", "HUF", "IDR", "ILS", "INR", "ISK", "JPY", "KES", "KRW", "MAD",
+    "MXN", "MYR", "NGN", "NOK", "NZD", "PEN", "PHP", "PKR", "PLN", "QAR", "RON", "RSD",
+    "RUB", "SAR", "SEK", "SGD", "THB", "TRY", "TWD", "UAH", "USD", "VND", "ZAR",
+)
+# fmt: on
+_CURRENCY = f"(?:[$€£¥₹]|{'|'.join(_ISO_CURRENCIES)})"
 
 
 class DecimalMark(StrEnum):
@@ -99,19 +109,14 @@ def guess_number_format(values: list[str], allowed_misfits: int) -> NumberGuess 
 
 def decimal_sql(column_sql: str, mark: DecimalMark | None, scale: int) -> str:
     """DuckDB expression: the exact decimal, or NULL where the text is not money."""
-    target = duckdb_type_for_scale(scale)
+    target = duckdb_type(ColumnType.DECIMAL, scale)
     # Most files write plain `-421.37`: a cheap check and a cast, the full pattern for the rest.
     plain = quote_literal(f"^[+-]?[0-9]+(\\.[0-9]{{0,{scale}}}0*)?$")
     full = _full_parse_sql(column_sql, mark or DecimalMark.POINT, scale, target)
     return (
         f"CASE WHEN regexp_matches({column_sql}, {plain}) "
-        f"THEN CAST({column_sql} AS {target}) ELSE {full} END"
+        f"THEN TRY_CAST({column_sql} AS {target}) ELSE {full} END"
     )
-
-
-def duckdb_type_for_scale(scale: int) -> str:
-    """`DECIMAL(18, 2)` for money, wider when the scale needs it."""
-    return duckdb_type(ColumnType.DECIMAL, scale)
 
 
 def _full_parse_sql(column_sql: str, mark: DecimalMark, scale: int, target: str) -> str:
@@ -129,8 +134,8 @@ def _full_parse_sql(column_sql: str, mark: DecimalMark, scale: int, target: str)
     )
     checked = f"p.number <> '' AND (p.open = '') = (p.close = '') AND {markers} <= 1"
     value = (
-        f"CASE WHEN {checked} THEN CASE WHEN {negative} THEN -CAST({digits} AS {target}) "
-        f"ELSE CAST({digits} AS {target}) END END"
+        f"CASE WHEN {checked} THEN CASE WHEN {negative} THEN -TRY_CAST({digits} AS {target}) "
+        f"ELSE TRY_CAST({digits} AS {target}) END END"
     )
     return f"list_transform([{parts}], lambda p: {value})[1]"
 
