@@ -1,0 +1,1 @@
+"""A job's results over HTTP: filtered, sorted, cursor-paged listing and the summary."""

@@ -1,0 +1,5 @@
+"""Fixtures of the export tests: a project with a succeeded job (see support.py)."""
+
+from tests.results.support import world
+
+__all__ = ["world"]

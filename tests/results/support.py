@@ -1,0 +1,183 @@
+"""A project with a succeeded job, built the way a user would meet it: over HTTP, with real
+results from the real worker. Shared by the results, review and export tests.
+
+Users and the project are created through the API; the data sets, rule set and job go
+straight into the database (their HTTP API is another feature's), and the worker runs the job.
+Some records carry text that a spreadsheet would run as a formula.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+from fastapi.testclient import TestClient
+
+from accord.db.url import sqlalchemy_url
+from accord.jobs.worker import Worker, WorkerConfig
+from tests.auth.support import CHEAP_ARGON2, signed_up
+from tests.conftest import TEST_SECRETS
+from tests.jobs.seed import RULES, Seeded, bank_and_ledger, queue_job
+
+# Left references and right document refs a spreadsheet would evaluate, unless neutralised.
+FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1", "@x", "-2+3", "\tTAB", "\rCR"]
+
+
+@dataclass(frozen=True)
+class World:
+    client: TestClient
+    db_url: str
+    data_dir: Path
+    seeded: Seeded
+    job_id: uuid.UUID
+    headers: dict[str, dict[str, str]]  # owner, analyst, viewer, outsider
+
+    def url(self, path: str = "", job_id: uuid.UUID | None = None) -> str:
+        return f"/projects/{self.seeded.project_id}/jobs/{job_id or self.job_id}{path}"
+
+    def get(self, path: str, who: str = "analyst", **params: Any) -> Any:
+        response = self.client.get(self.url(path), params=params, headers=self.headers[who])
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def post(self, path: str, body: Any = None, who: str = "analyst", **params: Any) -> Any:
+        response = self.client.post(
+            self.url(path), json=body, params=params, headers=self.headers[who]
+        )
+        assert response.status_code in (200, 201), response.text
+        return response.json()
+
+    def all_results(self, **params: Any) -> list[dict[str, Any]]:
+        """Every result matching `params`, walking the cursor to the end."""
+        items: list[dict[str, Any]] = []
+        cursor = None
+        while True:
+            page = self.get("/results", **params, **({"cursor": cursor} if cursor else {}))
+            items += page["items"]
+            cursor = page["next_cursor"]
+            if cursor is None:
+                return items
+
+    def run_again(self) -> uuid.UUID:
+        """Queue a new job on the same data sets and rule-set version, and run it."""
+        job_id = queue_job(self.db_url, self.seeded)
+        run_worker(self.db_url, self.data_dir)
+        return job_id
+
+
+def _with_formulas(left: pa.Table, right: pa.Table) -> tuple[pa.Table, pa.Table]:
+    """Put formula-like text into references that do not decide a match (the empty ones)."""
+    refs = left.column("reference").to_pylist()
+    blanks = [i for i, r in enumerate(refs) if r == ""]
+    for formula, i in zip(FORMULAS, blanks, strict=False):
+        refs[i] = formula
+    docs = right.column("doc_ref").to_pylist()
+    docs[-1] = "@SUM(A1:A9)"
+    left = left.set_column(left.schema.get_field_index("reference"), "reference", pa.array(refs))
+    right = right.set_column(right.schema.get_field_index("doc_ref"), "doc_ref", pa.array(docs))
+    return left, right
+
+
+def seed_data(db_url: str, data_dir: Path, project_id: uuid.UUID, n: int) -> Seeded:
+    left, right = _with_formulas(*bank_and_ledger(n))
+    (data_dir / "datasets").mkdir(parents=True, exist_ok=True)
+    ids = {k: uuid.uuid4() for k in ("left", "right", "ruleset", "version")}
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        for side, table in (("left", left), ("right", right)):
+            relative = f"datasets/{ids[side]}.parquet"
+            pq.write_table(table, data_dir / relative)
+            conn.execute(
+                "INSERT INTO datasets (id, project_id, name, original_filename, sha256, "
+                "size_bytes, status, original_path, parquet_path, row_count) "
+                "VALUES (%s, %s, %s, %s, %s, 0, 'ready', %s, %s, %s)",
+                (
+                    ids[side],
+                    project_id,
+                    side,
+                    f"{side}.csv",
+                    "0" * 64,
+                    relative,
+                    relative,
+                    table.num_rows,
+                ),
+            )
+        conn.execute(
+            "INSERT INTO rulesets (id, project_id, name) VALUES (%s, %s, 'bank')",
+            (ids["ruleset"], project_id),
+        )
+        conn.execute(
+            "INSERT INTO ruleset_versions (id, ruleset_id, version, document) "
+            "VALUES (%s, %s, 1, %s)",
+            (ids["version"], ids["ruleset"], psycopg.types.json.Jsonb(RULES)),
+        )
+    return Seeded(project_id, ids["left"], ids["right"], ids["ruleset"], ids["version"])
+
+
+def run_worker(db_url: str, data_dir: Path) -> None:
+    worker = Worker(sqlalchemy_url(db_url), WorkerConfig(data_dir=data_dir, heartbeat_s=0.2))
+    assert worker.run(once=True) >= 1
+
+
+def build_world(client: TestClient, db_url: str, data_dir: Path, n: int = 300) -> World:
+    _, owner = signed_up(client, "owner@example.com")
+    headers = {"owner": owner}
+    project = client.post("/projects", json={"name": "Bank vs GL"}, headers=owner)
+    assert project.status_code == 201, project.text
+    project_id = uuid.UUID(project.json()["id"])
+    for role in ("analyst", "viewer"):
+        _, headers[role] = signed_up(client, f"{role}@example.com")
+        invite = {"email": f"{role}@example.com", "role": role}
+        response = client.post(f"/projects/{project_id}/members", json=invite, headers=owner)
+        assert response.status_code == 201, response.text
+    _, headers["outsider"] = signed_up(client, "outsider@example.com")
+    seeded = seed_data(db_url, data_dir, project_id, n)
+    job_id = queue_job(db_url, seeded)
+    run_worker(db_url, data_dir)
+    return World(client, db_url, data_dir, seeded, job_id, headers)
+
+
+@pytest.fixture(scope="module")
+def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """One world per test module (building it runs the worker): the tests share its job."""
+    from accord.api.app import create_app
+    from accord.api.state import build_state
+    from accord.config import load_settings
+    from accord.startup.tiers import run_startup
+
+    with psycopg.connect(database_url, autocommit=True) as conn:
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                "AND tablename <> 'alembic_version'"
+            )
+        ]
+        conn.execute(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
+    root = tmp_path_factory.mktemp("world")
+    settings = load_settings(
+        {
+            "ACCORD_ENV": "test",
+            "ACCORD_DATA_DIR": str(root / "data"),
+            "DATABASE_URL": database_url,
+            "ACCORD_REQUESTS_PER_USER_PER_MINUTE": "100000",
+            **TEST_SECRETS,
+            **CHEAP_ARGON2,
+        }
+    )
+    with TestClient(create_app(build_state(settings, run_startup(settings)))) as client:
+        yield build_world(client, database_url, root / "seeded")
+
+
+def db_rows(db_url: str, job_id: uuid.UUID) -> list[dict[str, Any]]:
+    """The job's results straight from the database, to check the API against."""
+    with psycopg.connect(db_url) as conn, conn.cursor(row_factory=psycopg.rows.dict_row) as cur:
+        return cur.execute(
+            "SELECT * FROM reconciliation_results WHERE job_id = %s ORDER BY id", (job_id,)
+        ).fetchall()
