@@ -108,3 +108,19 @@ def test_impossible_date_is_a_bad_value(write_file: WriteFile) -> None:
     problem = caught.value.problems[0]
     assert (problem.row, problem.column, problem.value) == (2, "when", "2024-02-30")
     assert "yyyy-mm-dd" in problem.rule
+
+
+def test_two_digit_years_are_not_read_as_year_24(write_file: WriteFile) -> None:
+    assert read_dates(write_file, ["05/01/24", "31/12/24"]) == [
+        dt.date(2024, 1, 5),
+        dt.date(2024, 12, 31),
+    ]
+
+
+def test_excel_serial_too_large_for_a_date_is_a_bad_value(write_file: WriteFile) -> None:
+    mapping = ColumnMapping.model_validate(
+        {"columns": {"when": {"type": "date", "format": "excel"}}}
+    )
+    with pytest.raises(IngestError) as caught:
+        read_dates(write_file, ["45296", "99999999999"], mapping)
+    assert caught.value.problems[0].value == "99999999999"

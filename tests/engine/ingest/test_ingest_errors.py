@@ -72,7 +72,9 @@ def test_a_bad_value_after_the_sample_is_still_caught(write_file: WriteFile) -> 
     text = "amount\n" + "1.00\n" * 50 + "N/A\n"
     with pytest.raises(IngestError) as caught:
         read_table(write_file("late.csv", text), ReadOptions(sample_rows=10))
-    assert (caught.value.problems[0].row, caught.value.problems[0].value) == (51, "N/A")
+    problem = caught.value.problems[0]
+    assert (problem.row, problem.value) == (51, "N/A")
+    assert "inferred from the first 10 rows; give it in the mapping" in problem.rule
 
 
 def test_null_values_option_reads_placeholders_as_missing(write_file: WriteFile) -> None:

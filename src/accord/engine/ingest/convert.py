@@ -61,10 +61,14 @@ def find_bad_values(
         line = None
         if source.first_data_line is not None:
             line = source.first_data_line + row_number - 1
-        problems.append(
-            Problem(
-                source.file, check.rule, row=row_number, line=line, column=check.column, value=value
+        rule = check.rule
+        if check.inferred and row_number > plan.options.sample_rows:
+            rule += (
+                f" (the type was inferred from the first {plan.options.sample_rows:,} rows; "
+                "give it in the mapping)"
             )
+        problems.append(
+            Problem(source.file, rule, row=row_number, line=line, column=check.column, value=value)
         )
     return problems, len(rows) > limit
 

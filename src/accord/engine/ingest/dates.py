@@ -50,7 +50,8 @@ DATETIME_CANDIDATES: tuple[str, ...] = (
 _TOKENS = (("yyyy", "%Y"), ("yy", "%y"), ("dd", "%d"), ("mm", "%m"), ("mon", "%b"))
 # Excel's day 0 is 1899-12-30 (it counts the non-existent 1900-02-29).
 _EXCEL_EPOCH = "DATE '1899-12-30'"
-_EXCEL_SERIAL = quote_literal("^\\s*[0-9]+(\\.[0-9]+)?\\s*$")
+# Up to 2958465 (9999-12-31): longer numbers are not dates and would overflow.
+_EXCEL_SERIAL = quote_literal("^\\s*[0-9]{1,7}(\\.[0-9]+)?\\s*$")
 # ISO 8601, with or without a UTC offset: a value with one is converted to UTC. The regex
 # comes first because DuckDB's casts also accept forms that would lose information.
 _ISO_DATETIME = quote_literal(
@@ -100,6 +101,9 @@ def date_sql(column_sql: str, date_format: str, column_type: ColumnType) -> str:
         f"coalesce(try_strptime({column_sql}, {pattern}), "
         f"try_strptime(trim({column_sql}), {pattern}))"
     )
+    if "%Y" in date_format:
+        # strptime's %Y also reads `24` as the year 24; no reconciled record is that old.
+        parsed = f"CASE WHEN {parsed} >= TIMESTAMP '1000-01-01' THEN {parsed} END"
     return f"CAST({parsed} AS DATE)" if column_type is ColumnType.DATE else parsed
 
 

@@ -26,12 +26,16 @@ _FALSE_WORDS = "'false', 'f', 'no', 'n', '0'"
 
 @dataclass(frozen=True)
 class ValueCheck:
-    """Rows where `bad_sql` is true break `rule`; `value_sql` shows the offending text."""
+    """Rows where `bad_sql` is true break `rule`; `value_sql` shows the offending text.
+
+    `inferred` says the rule comes from a guess on the sample, not from the mapping.
+    """
 
     column: str
     value_sql: str
     bad_sql: str
     rule: str
+    inferred: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,9 +124,11 @@ def is_blank(text_sql: str) -> str:
     return f"({text_sql} IS NULL OR trim({text_sql}) = '')"
 
 
-def text_column_output(name: str, source: str, ref: str, typed: TypedText) -> OutputColumn:
+def text_column_output(
+    name: str, source: str, ref: str, typed: TypedText, *, inferred: bool
+) -> OutputColumn:
     """An output column converted from one text column (SQL `ref`)."""
-    check = ValueCheck(source, ref, is_bad(ref, typed.sql), typed.rule)
+    check = ValueCheck(source, ref, is_bad(ref, typed.sql), typed.rule, inferred)
     strict_sql = strict(ref, typed.sql)
     return OutputColumn(name, source, typed.type, typed.format, strict_sql, typed.sql, [check])
 

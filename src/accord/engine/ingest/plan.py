@@ -171,7 +171,7 @@ def _column_output(
     except ValueError as error:
         plan.problems.append(Problem(source.file, f"mapping: {error}", column=name))
         return untyped_output(output_name, name, raw_ref(position), ColumnType.STRING)
-    return text_column_output(output_name, name, text_ref(position), typed)
+    return text_column_output(output_name, name, text_ref(position), typed, inferred=wanted is None)
 
 
 def _signed_amount(
