@@ -90,7 +90,7 @@ def _print(inspection: Inspection) -> None:
 
     sample = Table(title=f"First {inspection.sample.num_rows} rows", title_justify="left")
     for name in inspection.sample.column_names:
-        sample.add_column(name, overflow="fold")
+        sample.add_column(name, no_wrap=True, overflow="ellipsis", max_width=28)
     for record in inspection.sample.to_pylist():
         sample.add_row(*("" if value is None else str(value) for value in record.values()))
     console.print(sample)
