@@ -20,9 +20,12 @@ COMMAND_MODULES: tuple[str, ...] = (
     "service",
     "db",
     "worker",
+    "demo",
     "inspect",
     "users",
     "audit",
+    "reconcile",
+    "rules",
 )
 
 app = typer.Typer(

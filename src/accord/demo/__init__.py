@@ -1,0 +1,1 @@
+"""`accord demo`: a realistic bank-vs-ledger reconciliation, end to end, on one command."""
