@@ -79,3 +79,10 @@ def test_login_rehashes_when_the_parameters_change(
     assert row is not None
     assert row[0].startswith("$argon2id$v=19$m=16,t=2,p=1$")
     login(stronger, "rae@example.com")  # the upgraded hash still verifies
+
+
+def test_the_same_password_in_another_unicode_form_still_verifies() -> None:
+    passwords = Passwords(1, 8, 1)
+    composed = "caf\u00e9-au-lait-morning"  # é as one code point
+    decomposed = "cafe\u0301-au-lait-morning"  # e + combining accent
+    assert passwords.verify(passwords.hash(composed), decomposed).ok

@@ -1,11 +1,13 @@
 """Password hashing with argon2id; cost parameters come from the settings.
 
 A hash made with other parameters still verifies, and `needs_rehash` tells the login to
-upgrade it, so raising the cost takes effect as people sign in.
+upgrade it, so raising the cost takes effect as people sign in. Passwords are NFKC-normalised
+first (SP 800-63B), so the same password typed on another keyboard or system still matches.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -30,11 +32,11 @@ class Passwords:
         self._decoy = self._hasher.hash("decoy password that matches nothing")
 
     def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+        return self._hasher.hash(unicodedata.normalize("NFKC", password))
 
     def verify(self, stored_hash: str | None, password: str) -> Verification:
         try:
-            self._hasher.verify(stored_hash or self._decoy, password)
+            self._hasher.verify(stored_hash or self._decoy, unicodedata.normalize("NFKC", password))
         except (VerificationError, InvalidHashError):
             return Verification(ok=False)
         if stored_hash is None:
