@@ -30,14 +30,18 @@ def _fail(message: str, code: int) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _read_both(left: Path, right: Path, left_mapping: Path | None, right_mapping: Path | None) -> tuple[IngestResult, IngestResult]:
+def _read_both(
+    left: Path, right: Path, left_mapping: Path | None, right_mapping: Path | None
+) -> tuple[IngestResult, IngestResult]:
     """Read the two files at once: ingestion is mostly DuckDB work, which releases the GIL."""
     from accord.engine.ingest import ColumnMapping, read_table
 
     mappings = [ColumnMapping.from_file(m) if m else None for m in (left_mapping, right_mapping)]
     with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = [pool.submit(read_table, path, None, mapping)
-                   for path, mapping in zip((left, right), mappings, strict=True)]
+        futures = [
+            pool.submit(read_table, path, None, mapping)
+            for path, mapping in zip((left, right), mappings, strict=True)
+        ]
         return futures[0].result(), futures[1].result()
 
 
@@ -48,13 +52,24 @@ def _print_summary(summary: dict[str, Any], seconds: float, out: Path) -> None:
     console = Console()
     left, right = summary["left"], summary["right"]
     passes = Table(title=f"{left['name']} ↔ {right['name']}: {summary['matches']:,} matches")
-    for header in ("pass", "matches", left["name"], right["name"],
-                   f"{left['name']} amount", f"{right['name']} amount"):
+    for header in (
+        "pass",
+        "matches",
+        left["name"],
+        right["name"],
+        f"{left['name']} amount",
+        f"{right['name']} amount",
+    ):
         passes.add_column(header, justify="left" if header == "pass" else "right")
     for name, row in summary["by_pass"].items():
-        passes.add_row(name, f"{row['matches']:,}", f"{row['left_records']:,}",
-                       f"{row['right_records']:,}", _money(row["left_amount"]),
-                       _money(row["right_amount"]))
+        passes.add_row(
+            name,
+            f"{row['matches']:,}",
+            f"{row['left_records']:,}",
+            f"{row['right_records']:,}",
+            _money(row["left_amount"]),
+            _money(row["right_amount"]),
+        )
     console.print(passes)
     leftover = Table(title="left over")
     for header in ("side", "records", "amount", "why"):
@@ -62,7 +77,9 @@ def _print_summary(summary: dict[str, Any], seconds: float, out: Path) -> None:
     for side_key, side in (("left", left), ("right", right)):
         unmatched = summary["unmatched"][side_key]
         reasons = ", ".join(f"{k} {v:,}" for k, v in unmatched["by_reason"].items())
-        leftover.add_row(side["name"], f"{unmatched['records']:,}", _money(unmatched["amount"]), reasons)
+        leftover.add_row(
+            side["name"], f"{unmatched['records']:,}", _money(unmatched["amount"]), reasons
+        )
     console.print(leftover)
     rate = summary["match_rate"]
     console.print(
@@ -117,8 +134,14 @@ def reconcile_command(
 
             with Progress(transient=True) as bar:
                 task = bar.add_task("reconciling", total=1.0)
-                result = reconcile(left_data.table, right_data.table, ruleset,
-                                   progress=lambda phase, done: bar.update(task, completed=done, description=phase))
+                result = reconcile(
+                    left_data.table,
+                    right_data.table,
+                    ruleset,
+                    progress=lambda phase, done: bar.update(
+                        task, completed=done, description=phase
+                    ),
+                )
         else:
             result = reconcile(left_data.table, right_data.table, ruleset)
     except RulesDataMismatch as error:

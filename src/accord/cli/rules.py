@@ -10,7 +10,9 @@ import typer
 # sysexits.h: the input data (here, the rules document) was wrong.
 EXIT_BAD_RULES = 65
 
-rules_app = typer.Typer(help="Validate rules files and print their JSON Schema.", no_args_is_help=True)
+rules_app = typer.Typer(
+    help="Validate rules files and print their JSON Schema.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:

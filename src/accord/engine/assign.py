@@ -38,7 +38,9 @@ DELETE FROM live WHERE l_row IN (SELECT l_row FROM round_pairs)
 def assign_one_to_one(ws: Workspace, candidates: str, pass_no: int) -> int:
     """Accept pairs from table `candidates` into `accepted`; note ties. Returns pairs accepted."""
     con = ws.con
-    con.execute(f"CREATE OR REPLACE TEMP TABLE live AS SELECT l_row, r_row, score FROM {candidates}")
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE live AS SELECT l_row, r_row, score FROM {candidates}"
+    )
     con.execute("CREATE OR REPLACE TEMP TABLE accepted (l_row BIGINT, r_row BIGINT, score DOUBLE)")
     # Most records have exactly one candidate: accept those pairs without window sorts.
     con.execute(

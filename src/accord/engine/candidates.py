@@ -23,7 +23,8 @@ def _token_set_ratio(left: pa.Array, right: pa.Array) -> pa.Array:
 
 def register_functions(con: duckdb.DuckDBPyConnection) -> None:
     """Similarity functions DuckDB does not have."""
-    con.create_function(
+    # The stubs want enums from a private module; the documented strings work the same.
+    con.create_function(  # type: ignore[call-overload]
         "accord_token_set_ratio",
         _token_set_ratio,
         [duckdb.sqltype("VARCHAR"), duckdb.sqltype("VARCHAR")],
@@ -65,7 +66,9 @@ def candidate_sql(
     weighted = " + ".join(f"{c.weight!r} * _s{i}" for i, c in enumerate(compiled))
     # Rounded so that equally good candidates compare equal whatever the float path.
     score = f"round(({weighted}) / {total_weight!r}, 9)" if total_weight else "1.0"
-    passes = [f"_s{i} >= {c.threshold!r}" for i, c in enumerate(compiled) if c.threshold is not None]
+    passes = [
+        f"_s{i} >= {c.threshold!r}" for i, c in enumerate(compiled) if c.threshold is not None
+    ]
     passes.append(f"{score} >= {min_score!r}")
     passing = " AND ".join(passes)
     outer_filter = f"WHERE {passing}" if apply_thresholds else ""

@@ -96,28 +96,47 @@ def compile_condition(ws: Workspace, cond: AnyCondition) -> CompiledCondition:
     if isinstance(cond, EqualCondition):
         x = f"a.{ws.left.column(cond.left, cond.normaliser)}"
         y = f"b.{ws.right.column(cond.right, cond.normaliser)}"
-        return CompiledCondition(label, cond.weight, f"{x} = {y}", "1.0", left_text, right_text,
-                                 "'equal'")
+        return CompiledCondition(
+            label, cond.weight, f"{x} = {y}", "1.0", left_text, right_text, "'equal'"
+        )
     if isinstance(cond, ToleranceCondition):
         diff = f"({number('b', quote(cond.right))} - {number('a', quote(cond.left))})"
         allowed = tolerance_allowed(cond)
         score = f"CASE WHEN {allowed} = 0 THEN 1.0 ELSE 1 - abs({diff}) / (2 * {allowed}) END"
-        outcome = (f"'difference ' || CAST(round({diff}, 4) AS VARCHAR) || ' within ' || "
-                   f"CAST(round({allowed}, 4) AS VARCHAR)")
-        return CompiledCondition(label, cond.weight, f"abs({diff}) <= {allowed} + 1e-9", score,
-                                 left_text, right_text, outcome)
+        outcome = (
+            f"'difference ' || CAST(round({diff}, 4) AS VARCHAR) || ' within ' || "
+            f"CAST(round({allowed}, 4) AS VARCHAR)"
+        )
+        return CompiledCondition(
+            label,
+            cond.weight,
+            f"abs({diff}) <= {allowed} + 1e-9",
+            score,
+            left_text,
+            right_text,
+            outcome,
+        )
     if isinstance(cond, DateWindowCondition):
         days = f"({day_number('b', quote(cond.right))} - {day_number('a', quote(cond.left))})"
         reach = max(abs(cond.min_days), abs(cond.max_days)) + 1
         window = f"{days} BETWEEN {cond.min_days} AND {cond.max_days}"
-        outcome = (f"CAST({days} AS VARCHAR) || ' days, window {cond.min_days}..{cond.max_days}'")
-        return CompiledCondition(label, cond.weight, window, f"1 - abs({days}) / {2 * reach}",
-                                 left_text, right_text, outcome)
+        outcome = f"CAST({days} AS VARCHAR) || ' days, window {cond.min_days}..{cond.max_days}'"
+        return CompiledCondition(
+            label,
+            cond.weight,
+            window,
+            f"1 - abs({days}) / {2 * reach}",
+            left_text,
+            right_text,
+            outcome,
+        )
     sim = similarity_sql(ws, cond)
-    outcome = (f"'{cond.method} ' || CAST(round({sim}, 3) AS VARCHAR) || "
-               f"' (threshold {cond.threshold})'")
-    return CompiledCondition(label, cond.weight, None, sim, left_text, right_text, outcome,
-                             threshold=cond.threshold)
+    outcome = (
+        f"'{cond.method} ' || CAST(round({sim}, 3) AS VARCHAR) || ' (threshold {cond.threshold})'"
+    )
+    return CompiledCondition(
+        label, cond.weight, None, sim, left_text, right_text, outcome, threshold=cond.threshold
+    )
 
 
 def _amount_bands(cond: ToleranceCondition) -> list[Blocking]:
@@ -143,8 +162,13 @@ def _amount_bands(cond: ToleranceCondition) -> list[Blocking]:
     if cond.absolute > 0:
         width = cond.absolute
         within_absolute = f"{diff} <= {width!r} + 1e-9" if cond.relative > 0 else None
-        variants.append(banded(f"floor(abs({x}) / {width!r})::BIGINT",
-                               f"floor(abs({y}) / {width!r})::BIGINT", within_absolute))
+        variants.append(
+            banded(
+                f"floor(abs({x}) / {width!r})::BIGINT",
+                f"floor(abs({y}) / {width!r})::BIGINT",
+                within_absolute,
+            )
+        )
     if cond.relative > 0:
         # One band per relative step (a little wider, so rounding never splits a pair).
         step = -math.log(1 - cond.relative) * 1.001
@@ -157,8 +181,11 @@ def _amount_bands(cond: ToleranceCondition) -> list[Blocking]:
     return variants
 
 
-def _equi_join_size(ws: Workspace, keys: list[tuple[str, str]], left_sql: str, right_sql: str) -> int:
+def _equi_join_size(
+    ws: Workspace, keys: list[tuple[str, str]], left_sql: str, right_sql: str
+) -> int:
     """Exact number of pairs the equalities alone would give (two group-bys and a join)."""
+
     def counted(sql: str, alias: str, exprs: list[str]) -> str:
         cols = ", ".join(f"{e} AS k{i}" for i, e in enumerate(exprs))
         return f"(SELECT {cols}, count(*) AS n FROM ({sql}) {alias} GROUP BY ALL)"
@@ -181,14 +208,26 @@ def blocking_variants(
     base = Blocking()
     for cond in conditions:
         if isinstance(cond, EqualCondition):
-            base.keys.append((f"a.{ws.left.column(cond.left, cond.normaliser)}",
-                              f"b.{ws.right.column(cond.right, cond.normaliser)}"))
+            base.keys.append(
+                (
+                    f"a.{ws.left.column(cond.left, cond.normaliser)}",
+                    f"b.{ws.right.column(cond.right, cond.normaliser)}",
+                )
+            )
     if base.keys:
-        rows = ws.scalar(f"SELECT (SELECT count(*) FROM ({left_sql})) + (SELECT count(*) FROM ({right_sql}))")
+        rows = ws.scalar(
+            f"SELECT (SELECT count(*) FROM ({left_sql})) + (SELECT count(*) FROM ({right_sql}))"
+        )
         if _equi_join_size(ws, base.keys, left_sql, right_sql) <= SELECTIVE_PAIRS_PER_ROW * rows:
             return [base]
-    window = next((c for c in conditions if isinstance(c, DateWindowCondition)
-                   and c.max_days - c.min_days <= MAX_EXPANDED_DAYS), None)
+    window = next(
+        (
+            c
+            for c in conditions
+            if isinstance(c, DateWindowCondition) and c.max_days - c.min_days <= MAX_EXPANDED_DAYS
+        ),
+        None,
+    )
     if window is not None:
         base.expansions.append(f"range({window.min_days}, {window.max_days + 1}) AS _dw(_dw_off)")
         base.select.append(f"{day_number('x', quote(window.left))} + _dw_off AS _day")

@@ -13,8 +13,13 @@ from accord.engine.conditions import compile_condition
 from accord.engine.rules import ComparedField, MatchPass
 from accord.engine.workspace import Workspace, quote
 
-EXPLANATION_ENTRY = "STRUCT(condition VARCHAR, left_value VARCHAR, right_value VARCHAR, outcome VARCHAR, score DOUBLE)"
-DIFFERENCE_ENTRY = "STRUCT(field VARCHAR, left_value VARCHAR, right_value VARCHAR, difference VARCHAR)"
+EXPLANATION_ENTRY = (
+    "STRUCT(condition VARCHAR, left_value VARCHAR, right_value VARCHAR, outcome VARCHAR, "
+    "score DOUBLE)"
+)
+DIFFERENCE_ENTRY = (
+    "STRUCT(field VARCHAR, left_value VARCHAR, right_value VARCHAR, difference VARCHAR)"
+)
 
 
 def _pairs_sql(pass_no: int) -> str:
@@ -29,8 +34,7 @@ def _pairs_sql(pass_no: int) -> str:
 def _conditions_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
     """Per match, one entry per condition; group matches join the members' values."""
     compiled = [compile_condition(ws, cond) for cond in match_pass.conditions]
-    joins = (f"JOIN {ws.left.rows} a ON a._row = p.l_row "
-             f"JOIN {ws.right.rows} b ON b._row = p.r_row")
+    joins = f"JOIN {ws.left.rows} a ON a._row = p.l_row JOIN {ws.right.rows} b ON b._row = p.r_row"
     single = ", ".join(
         f"{{'condition': '{c.label}', 'left_value': {c.left_text}, 'right_value': {c.right_text}, "
         f"'outcome': {c.outcome}, 'score': round({c.score}, 4)}}"
@@ -56,7 +60,9 @@ def _conditions_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
 
 def _is_numeric(table: pa.Table, column: str) -> bool:
     kind = table.schema.field(column).type
-    return bool(pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind))
+    return bool(
+        pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind)
+    )
 
 
 def _is_date(table: pa.Table, column: str) -> bool:
@@ -72,7 +78,9 @@ def _field_kind(ws: Workspace, field: ComparedField) -> str:
     return "text"
 
 
-def _side_values(ws: Workspace, side: str, fields: list[ComparedField], pass_no: int, grouped: bool) -> str:
+def _side_values(
+    ws: Workspace, side: str, fields: list[ComparedField], pass_no: int, grouped: bool
+) -> str:
     """Per match: each compared field's value (v{i}: summed, earliest or joined) and text."""
     data = ws.side("l" if side == "l" else "r")
     columns = []
@@ -89,17 +97,24 @@ def _side_values(ws: Workspace, side: str, fields: list[ComparedField], pass_no:
         shown = f"CAST({raw} AS VARCHAR)"
         if grouped:
             aggregate = {"number": "sum", "date": "min"}.get(kind)
-            value = (f"{aggregate}({value})" if aggregate
-                     else f"string_agg(DISTINCT {value}, '; ' ORDER BY {value})")
+            value = (
+                f"{aggregate}({value})"
+                if aggregate
+                else f"string_agg(DISTINCT {value}, '; ' ORDER BY {value})"
+            )
             shown = f"string_agg(DISTINCT {shown}, '; ')"
         columns.append(f"{value} AS v{i}, {shown} AS shown{i}")
     selected = ", ".join(columns)
     if not grouped:
-        return (f"SELECT m.match_no, {selected} FROM matches m JOIN {data.rows} s "
-                f"ON s._row = m.{side}_rows[1] WHERE m.pass_no = {pass_no} AND m.kind = 'one_to_one'")
-    return (f"SELECT m.match_no, {selected} FROM (SELECT match_no, unnest({side}_rows) AS row_no "
-            f"FROM matches WHERE pass_no = {pass_no} AND kind <> 'one_to_one') m "
-            f"JOIN {data.rows} s ON s._row = m.row_no GROUP BY m.match_no")
+        return (
+            f"SELECT m.match_no, {selected} FROM matches m JOIN {data.rows} s "
+            f"ON s._row = m.{side}_rows[1] WHERE m.pass_no = {pass_no} AND m.kind = 'one_to_one'"
+        )
+    return (
+        f"SELECT m.match_no, {selected} FROM (SELECT match_no, unnest({side}_rows) AS row_no "
+        f"FROM matches WHERE pass_no = {pass_no} AND kind <> 'one_to_one') m "
+        f"JOIN {data.rows} s ON s._row = m.row_no GROUP BY m.match_no"
+    )
 
 
 def _differences_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str | None:
@@ -119,7 +134,8 @@ def _differences_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str 
             shown_delta = f"CAST(round({delta}, 4) AS VARCHAR) || '{unit}'"
         entries.append(
             f"CASE WHEN {differs} THEN {{'field': '{field.left}~{field.right}', "
-            f"'left_value': l.shown{i}, 'right_value': r.shown{i}, 'difference': {shown_delta}}} END"
+            f"'left_value': l.shown{i}, 'right_value': r.shown{i}, "
+            f"'difference': {shown_delta}}} END"
         )
     listed = f"list_filter([{', '.join(entries)}], lambda d: d IS NOT NULL)::{DIFFERENCE_ENTRY}[]"
     return " UNION ALL ".join(
@@ -134,8 +150,10 @@ def build_explanations(ws: Workspace) -> None:
     """Tables `explanations`(match_no, explanation) and `differences`(match_no, differences)."""
     ws.con.execute(
         f"""
-        CREATE OR REPLACE TEMP TABLE explanations (match_no BIGINT, explanation {EXPLANATION_ENTRY}[]);
-        CREATE OR REPLACE TEMP TABLE differences (match_no BIGINT, differences {DIFFERENCE_ENTRY}[]);
+        CREATE OR REPLACE TEMP TABLE explanations
+            (match_no BIGINT, explanation {EXPLANATION_ENTRY}[]);
+        CREATE OR REPLACE TEMP TABLE differences
+            (match_no BIGINT, differences {DIFFERENCE_ENTRY}[]);
         """
     )
     for pass_no, match_pass in enumerate(ws.rules.passes):

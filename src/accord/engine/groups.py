@@ -25,28 +25,37 @@ def _units(alias: str, column: str) -> str:
 
 
 def _tolerance_units(spec: GroupSpec, target: str) -> str:
-    allowed = f"greatest({spec.sum.absolute!r} * {UNITS_PER_AMOUNT}, {spec.sum.relative!r} * abs({target}))"
+    absolute = f"{spec.sum.absolute!r} * {UNITS_PER_AMOUNT}"
+    allowed = f"greatest({absolute}, {spec.sum.relative!r} * abs({target}))"
     return f"floor({allowed})::BIGINT"
 
 
 def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -> None:
     """Table `members`(o_row, m_row, ord, units, target, tol, g, score) of possible members."""
     assert match_pass.group is not None
-    spec, many = match_pass.group, ("r" if one == "l" else "l")
+    spec = match_pass.group
+    many: SideKey = "r" if one == "l" else "l"
     conditions: list[AnyCondition] = list(match_pass.conditions)
-    pairs = candidate_sql(ws, conditions, free_rows_sql(ws, "l"), free_rows_sql(ws, "r"),
-                          min_score=match_pass.min_score)
+    pairs = candidate_sql(
+        ws,
+        conditions,
+        free_rows_sql(ws, "l"),
+        free_rows_sql(ws, "r"),
+        min_score=match_pass.min_score,
+    )
     one_side, many_side = ws.side(one), ws.side(many)
     one_amount = spec.sum.left if one == "l" else spec.sum.right
     many_amount = spec.sum.right if one == "l" else spec.sum.left
     shared = [f"m.{many_side.column(c)}" for c in spec.same]
-    group_key = f"struct_pack({', '.join(f'k{i} := {c}' for i, c in enumerate(shared))})" if shared else "0"
+    group_key = (
+        f"struct_pack({', '.join(f'k{i} := {c}' for i, c in enumerate(shared))})" if shared else "0"
+    )
     ws.con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE members_all AS
         SELECT c.{one}_row AS o_row, c.{many}_row AS m_row, c.score,
-               {_units('m', many_amount)} AS units, {_units('o', one_amount)} AS target,
-               {_tolerance_units(spec, _units('o', one_amount))} AS tol, {group_key} AS g
+               {_units("m", many_amount)} AS units, {_units("o", one_amount)} AS target,
+               {_tolerance_units(spec, _units("o", one_amount))} AS tol, {group_key} AS g
         FROM ({pairs}) c
         JOIN {one_side.rows} o ON o._row = c.{one}_row
         JOIN {many_side.rows} m ON m._row = c.{many}_row
@@ -58,7 +67,8 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
         f"""
         INSERT INTO notes
         SELECT '{one}', o_row, {pass_no}, 'ambiguous', NULL, list(m_row ORDER BY m_row),
-               CAST(count(*) AS VARCHAR) || ' possible group members, more than {spec.max_candidates}'
+               CAST(count(*) AS VARCHAR)
+                   || ' possible group members, more than {spec.max_candidates}'
         FROM members_all GROUP BY o_row HAVING count(*) > {spec.max_candidates}
         """
     )
@@ -97,7 +107,8 @@ def _solutions(ws: Workspace, max_size: int) -> None:
             SELECT p.o_row, list_append(p.rows, m.m_row) AS rows, p.first, m.ord AS last,
                    p.total + m.units AS total, (p.score * {size - 1} + m.score) / {size} AS score,
                    p.g, p.target, p.tol
-            FROM part_{size - 1} p JOIN members m ON m.o_row = p.o_row AND m.g = p.g AND m.ord > p.last
+            FROM part_{size - 1} p
+            JOIN members m ON m.o_row = p.o_row AND m.g = p.g AND m.ord > p.last
             WHERE abs(p.total + m.units) < abs(p.target) + p.tol
             """
         )
@@ -158,13 +169,17 @@ def run_many_to_many(ws: Workspace, match_pass: MatchPass) -> None:
     def grouped(side: SideKey, amount: str) -> str:
         data = ws.side(side)
         names = [c.left if side == "l" else c.right for c in keys]
-        key = ", ".join(f"{data.column(n, c.normaliser)} AS k{i}"
-                        for i, (n, c) in enumerate(zip(names, keys, strict=True)))
+        key = ", ".join(
+            f"{data.column(n, c.normaliser)} AS k{i}"
+            for i, (n, c) in enumerate(zip(names, keys, strict=True))
+        )
         groups = ", ".join(f"k{i}" for i in range(len(keys)))
-        return (f"SELECT {groups}, list(_row) AS rows, sum({_units('s', amount)}) AS total "
-                f"FROM (SELECT *, {key} FROM ({free_rows_sql(ws, side)}) s) s "
-                f"WHERE {' AND '.join(f'k{i} IS NOT NULL' for i in range(len(keys)))} "
-                f"GROUP BY {groups} HAVING count(*) <= {spec.max_size}")
+        return (
+            f"SELECT {groups}, list(_row) AS rows, sum({_units('s', amount)}) AS total "
+            f"FROM (SELECT *, {key} FROM ({free_rows_sql(ws, side)}) s) s "
+            f"WHERE {' AND '.join(f'k{i} IS NOT NULL' for i in range(len(keys)))} "
+            f"GROUP BY {groups} HAVING count(*) <= {spec.max_size}"
+        )
 
     on = " AND ".join(f"x.k{i} = y.k{i}" for i in range(len(keys)))
     tol = _tolerance_units(spec, "x.total")
@@ -172,8 +187,9 @@ def run_many_to_many(ws: Workspace, match_pass: MatchPass) -> None:
         f"""
         CREATE OR REPLACE TEMP TABLE accepted_sets AS
         SELECT x.rows AS l_rows, y.rows AS r_rows,
-               CASE WHEN {tol} = 0 THEN 1.0 ELSE 1 - abs(x.total - y.total) / (2 * {tol}) END AS score
-        FROM ({grouped('l', spec.sum.left)}) x JOIN ({grouped('r', spec.sum.right)}) y ON {on}
+               CASE WHEN {tol} = 0 THEN 1.0
+                    ELSE 1 - abs(x.total - y.total) / (2 * {tol}) END AS score
+        FROM ({grouped("l", spec.sum.left)}) x JOIN ({grouped("r", spec.sum.right)}) y ON {on}
         WHERE abs(x.total - y.total) <= {tol}
         """
     )

@@ -19,9 +19,14 @@ def note_near_misses(ws: Workspace) -> None:
     for pass_no, match_pass in enumerate(ws.rules.passes):
         if match_pass.cardinality != "one_to_one":
             continue
-        pairs = candidate_sql(ws, list(match_pass.conditions), free_rows_sql(ws, "l"),
-                              free_rows_sql(ws, "r"), min_score=match_pass.min_score,
-                              apply_thresholds=False)
+        pairs = candidate_sql(
+            ws,
+            list(match_pass.conditions),
+            free_rows_sql(ws, "l"),
+            free_rows_sql(ws, "r"),
+            min_score=match_pass.min_score,
+            apply_thresholds=False,
+        )
         ws.con.execute(f"CREATE OR REPLACE TEMP TABLE near AS {pairs}")
         for side, other in (("l", "r"), ("r", "l")):
             ws.con.execute(
@@ -44,11 +49,11 @@ def reasons_sql(ws: Workspace, side: SideKey) -> str:
                coalesce(n.detail, 'no record on the other side meets any pass''s conditions')
                    AS detail
         FROM (SELECT _row FROM {ws.side(side).rows} s
-              WHERE NOT EXISTS (SELECT 1 FROM taken t WHERE t.side = '{side}' AND t._row = s._row)) s
+              WHERE NOT EXISTS (SELECT 1 FROM taken t
+                                WHERE t.side = '{side}' AND t._row = s._row)) s
         LEFT JOIN (
             SELECT * FROM notes WHERE side = '{side}'
             QUALIFY row_number() OVER (PARTITION BY _row ORDER BY CASE reason {order} END,
                                        best_score DESC NULLS LAST, pass_no) = 1
         ) n ON n._row = s._row
     """
-

@@ -11,8 +11,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 SimpleStep = Literal[
-    "lower", "upper", "trim", "whitespace", "punctuation", "alphanumeric", "accents",
-    "legal_forms", "sort_tokens", "digits",
+    "lower",
+    "upper",
+    "trim",
+    "whitespace",
+    "punctuation",
+    "alphanumeric",
+    "accents",
+    "legal_forms",
+    "sort_tokens",
+    "digits",
 ]
 
 
@@ -35,16 +43,45 @@ NormaliserStep = SimpleStep | ReplaceStep | WordsStep
 # Legal-form words dropped by `legal_forms`, lower case, after punctuation is removed
 # ('S.A.' → 'sa'), so 'Acme Ltd' and 'ACME Limited' compare equal.
 LEGAL_FORMS: tuple[str, ...] = (
-    "ltd", "limited", "llc", "llp", "lp", "inc", "incorporated", "corp", "corporation", "co",
-    "company", "plc", "gmbh", "ag", "kg", "sa", "sas", "sarl", "srl", "spa", "bv", "nv", "oy",
-    "ab", "as", "pty", "pte", "kk",
+    "ltd",
+    "limited",
+    "llc",
+    "llp",
+    "lp",
+    "inc",
+    "incorporated",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "plc",
+    "gmbh",
+    "ag",
+    "kg",
+    "sa",
+    "sas",
+    "sarl",
+    "srl",
+    "spa",
+    "bv",
+    "nv",
+    "oy",
+    "ab",
+    "as",
+    "pty",
+    "pte",
+    "kk",
 )
 
 BUILTIN_NORMALISERS: dict[str, list[NormaliserStep]] = {
     "text": ["lower", "accents", "whitespace"],
     "reference": ["upper", "alphanumeric"],
     "company_name": [
-        "lower", "accents", ReplaceStep(replace={"&": " and "}), "punctuation", "legal_forms",
+        "lower",
+        "accents",
+        ReplaceStep(replace={"&": " and "}),
+        "punctuation",
+        "legal_forms",
         WordsStep(words={"intl": "international", "svcs": "services", "and": ""}),
         "whitespace",
     ],

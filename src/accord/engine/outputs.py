@@ -30,8 +30,10 @@ def matches_table(ws: Workspace) -> pa.Table:
             UNION ALL
             SELECT g.match_no, g.left_ids, g.right_ids FROM (
                 SELECT t.match_no,
-                       list(l.{left_id} ORDER BY l.{left_id}) FILTER (WHERE t.side = 'l') AS left_ids,
-                       list(r.{right_id} ORDER BY r.{right_id}) FILTER (WHERE t.side = 'r') AS right_ids
+                       list(l.{left_id} ORDER BY l.{left_id})
+                           FILTER (WHERE t.side = 'l') AS left_ids,
+                       list(r.{right_id} ORDER BY r.{right_id})
+                           FILTER (WHERE t.side = 'r') AS right_ids
                 FROM taken t
                 JOIN matches m ON m.match_no = t.match_no AND m.kind <> 'one_to_one'
                 LEFT JOIN {ws.left.rows} l ON t.side = 'l' AND l._row = t._row
@@ -40,7 +42,8 @@ def matches_table(ws: Workspace) -> pa.Table:
             ) g
         )
         , numbered AS (
-            SELECT match_no, row_number() OVER (ORDER BY pass_no, left_first, right_first) AS match_id
+            SELECT match_no,
+                   row_number() OVER (ORDER BY pass_no, left_first, right_first) AS match_id
             FROM (SELECT m.match_no, m.pass_no, ids.left_ids[1] AS left_first,
                          ids.right_ids[1] AS right_first
                   FROM matches m JOIN ids ON ids.match_no = m.match_no)

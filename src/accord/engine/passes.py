@@ -44,12 +44,18 @@ def run_pass(ws: Workspace, match_pass: MatchPass, pass_no: int) -> int:
         )
         ws.con.execute(f"CREATE OR REPLACE TEMP TABLE pass_candidates AS {candidates}")
         assign_one_to_one(ws, "pass_candidates", pass_no)
-        return _record(ws, pass_no, "SELECT [l_row] AS l_rows, [r_row] AS r_rows, score FROM accepted")
+        return _record(
+            ws, pass_no, "SELECT [l_row] AS l_rows, [r_row] AS r_rows, score FROM accepted"
+        )
     if match_pass.cardinality == "one_to_many":
         run_one_to_many(ws, match_pass, pass_no, one="l")
-        return _record(ws, pass_no, "SELECT [o_row] AS l_rows, rows AS r_rows, score FROM accepted_groups")
+        return _record(
+            ws, pass_no, "SELECT [o_row] AS l_rows, rows AS r_rows, score FROM accepted_groups"
+        )
     if match_pass.cardinality == "many_to_one":
         run_one_to_many(ws, match_pass, pass_no, one="r")
-        return _record(ws, pass_no, "SELECT rows AS l_rows, [o_row] AS r_rows, score FROM accepted_groups")
+        return _record(
+            ws, pass_no, "SELECT rows AS l_rows, [o_row] AS r_rows, score FROM accepted_groups"
+        )
     run_many_to_many(ws, match_pass)
     return _record(ws, pass_no, "SELECT l_rows, r_rows, score FROM accepted_sets")

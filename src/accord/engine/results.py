@@ -50,12 +50,16 @@ def _write_xlsx(tables: dict[str, pa.Table], path: Path) -> None:
             sheet = workbook.add_worksheet(sheet_name)
             sheet.write_row(0, 0, table.column_names)
             for row_number, row in enumerate(_flat_for_people(table).to_pylist(), start=1):
-                values = [v if isinstance(v, int | float | str) or v is None else str(v)
-                          for v in row.values()]
+                values = [
+                    v if isinstance(v, int | float | str) or v is None else str(v)
+                    for v in row.values()
+                ]
                 sheet.write_row(row_number, 0, values)
 
 
-def write_results(result: ReconcileResult, out_dir: str | Path, fmt: OutputFormat = "parquet") -> list[Path]:
+def write_results(
+    result: ReconcileResult, out_dir: str | Path, fmt: OutputFormat = "parquet"
+) -> list[Path]:
     """Write the three tables (parquet, csv or one xlsx workbook) and summary.json."""
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -80,6 +84,8 @@ def write_results(result: ReconcileResult, out_dir: str | Path, fmt: OutputForma
         _write_xlsx(tables, path)
         written.append(path)
     summary_path = out / "summary.json"
-    summary_path.write_text(json.dumps(result.summary, indent=2, default=str) + "\n", encoding="utf-8")
+    summary_path.write_text(
+        json.dumps(result.summary, indent=2, default=str) + "\n", encoding="utf-8"
+    )
     written.append(summary_path)
     return written

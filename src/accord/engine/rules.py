@@ -134,7 +134,9 @@ class ComparedField(_Strict):
     left: str
     right: str
     normaliser: str | None = None
-    tolerance: float = Field(default=0.0, ge=0, description="Numeric differences up to this are equal.")
+    tolerance: float = Field(
+        default=0.0, ge=0, description="Numeric differences up to this are equal."
+    )
 
 
 class MatchPass(_Strict):
@@ -200,8 +202,11 @@ class RuleSet(_Strict):
         return self
 
     def _normaliser_uses(self) -> list[tuple[str, str]]:
-        uses = [(f"{s}.normalise.{c}", n) for s in ("left", "right")
-                for c, n in getattr(self, s).normalise.items()]
+        uses = [
+            (f"{s}.normalise.{c}", n)
+            for s in ("left", "right")
+            for c, n in getattr(self, s).normalise.items()
+        ]
         for i, p in enumerate(self.passes):
             uses += [
                 (f"passes[{i}].conditions[{j}]", c.normaliser)

@@ -13,8 +13,11 @@ from accord.engine.rules import RuleSet, parse_rules
 
 
 def _known_keys() -> list[str]:
-    models = [v for v in vars(rules_module).values()
-              if isinstance(v, type) and issubclass(v, BaseModel) and v is not BaseModel]
+    models = [
+        v
+        for v in vars(rules_module).values()
+        if isinstance(v, type) and issubclass(v, BaseModel) and v is not BaseModel
+    ]
     return sorted({name for model in models for name in model.model_fields})
 
 
@@ -24,8 +27,10 @@ def _location(loc: tuple[int | str, ...]) -> str:
     for index, part in enumerate(loc):
         if isinstance(part, int):
             text += f"[{part}]"
-        elif index > 0 and isinstance(loc[index - 1], int) and part in (
-            "equal", "tolerance", "date_window", "similar"
+        elif (
+            index > 0
+            and isinstance(loc[index - 1], int)
+            and part in ("equal", "tolerance", "date_window", "similar")
         ):
             continue  # the condition type pydantic adds for tagged unions
         else:

@@ -17,13 +17,16 @@ def _amount_total(table: pa.Table, column: str | None) -> float | None:
     return round(float(total or 0.0), 2)
 
 
-def _matched_amounts(ws: Workspace, side: SideKey, group_by: str) -> dict[str, tuple[int, float | None]]:
+def _matched_amounts(
+    ws: Workspace, side: SideKey, group_by: str
+) -> dict[str, tuple[int, float | None]]:
     """Per kind or pass: records of this side used, and their amount total."""
     data = ws.side(side)
     amount = data.spec.amount
-    total = f"round(sum(CAST(s.\"{amount}\" AS DOUBLE)), 2)" if amount else "NULL"
-    passes = ", ".join(f"({i}, '{p.name.replace(chr(39), chr(39) * 2)}')"
-                       for i, p in enumerate(ws.rules.passes))
+    total = f'round(sum(CAST(s."{amount}" AS DOUBLE)), 2)' if amount else "NULL"
+    passes = ", ".join(
+        f"({i}, '{p.name.replace(chr(39), chr(39) * 2)}')" for i, p in enumerate(ws.rules.passes)
+    )
     rows = ws.con.execute(
         f"""
         SELECT {group_by} AS grp, count(*), {total}
@@ -58,7 +61,9 @@ def _unmatched(table: pa.Table, amount: str | None) -> dict[str, Any]:
     return {
         "records": table.num_rows,
         "amount": _amount_total(table, amount),
-        "by_reason": {r["reason"]: r["reason_count"] for r in sorted(reasons, key=lambda r: r["reason"])},
+        "by_reason": {
+            r["reason"]: r["reason_count"] for r in sorted(reasons, key=lambda r: r["reason"])
+        },
     }
 
 
@@ -75,10 +80,16 @@ def build_summary(
     pass_order = [p.name for p in ws.rules.passes]
     by_pass = _breakdown(ws, matches, "pass", "p.pass_name")
     return {
-        "left": {"name": ws.left.spec.name or "left", "records": left_rows,
-                 "amount": _amount_total(ws.left.table, ws.left.spec.amount)},
-        "right": {"name": ws.right.spec.name or "right", "records": right_rows,
-                  "amount": _amount_total(ws.right.table, ws.right.spec.amount)},
+        "left": {
+            "name": ws.left.spec.name or "left",
+            "records": left_rows,
+            "amount": _amount_total(ws.left.table, ws.left.spec.amount),
+        },
+        "right": {
+            "name": ws.right.spec.name or "right",
+            "records": right_rows,
+            "amount": _amount_total(ws.right.table, ws.right.spec.amount),
+        },
         "matches": matches.num_rows,
         "matched_records": {"left": matched_left, "right": matched_right},
         "match_rate": {

@@ -48,7 +48,9 @@ class SideData:
     def rows(self) -> str:
         return f"{self.key}_rows"
 
-    def column(self, name: str, normaliser: str | None = None, *, sorted_words: bool = False) -> str:
+    def column(
+        self, name: str, normaliser: str | None = None, *, sorted_words: bool = False
+    ) -> str:
         """SQL name of `name`, normalised by `normaliser` or the side's default for it."""
         chosen = normaliser or self.spec.normalise.get(name)
         if sorted_words:
@@ -137,7 +139,9 @@ def _per_distinct_value(steps: list[NormaliserStep]) -> bool:
     return any(not isinstance(s, str) or s in _TOKEN_STEPS for s in steps)
 
 
-def load_side(con: duckdb.DuckDBPyConnection, rules: RuleSet, key: SideKey, table: pa.Table) -> SideData:
+def load_side(
+    con: duckdb.DuckDBPyConnection, rules: RuleSet, key: SideKey, table: pa.Table
+) -> SideData:
     """Register one side and materialise the columns the passes compare."""
     _check_columns(rules, key, table)
     spec = rules.left if key == "l" else rules.right
@@ -164,7 +168,9 @@ def load_side(con: duckdb.DuckDBPyConnection, rules: RuleSet, key: SideKey, tabl
         derived.append(f"m{index}.n AS {quote(name)}")
         joins.append(f"LEFT JOIN {key}_map{index} m{index} ON m{index}.v = i.{quote(column)}")
     extra = "".join(f", {d}" for d in derived)
-    con.execute(f"CREATE TABLE {side.rows} AS SELECT i.*{extra} FROM {key}_input i {' '.join(joins)}")
+    con.execute(
+        f"CREATE TABLE {side.rows} AS SELECT i.*{extra} FROM {key}_input i {' '.join(joins)}"
+    )
     con.unregister(f"{key}_input")
     return side
 
@@ -199,7 +205,8 @@ def refresh_free_rows(ws: Workspace) -> None:
             CREATE OR REPLACE TEMP TABLE {key}_free AS
             SELECT * FROM {ws.side(key).rows} s
             WHERE s._row NOT IN (SELECT _row FROM taken WHERE side = '{key}')
-              AND s._row NOT IN (SELECT _row FROM notes WHERE side = '{key}' AND reason = 'duplicate')
+              AND s._row NOT IN (SELECT _row FROM notes
+                                 WHERE side = '{key}' AND reason = 'duplicate')
             """
         )
 

@@ -1,0 +1,126 @@
+"""Each kind of condition, through the whole engine: what pairs, what does not."""
+
+from __future__ import annotations
+
+from tests.engine.helpers import equal, one_pass, pairs, reasons, rules, run, side, similar, window
+
+
+def test_equal_after_normalisation() -> None:
+    left = side([("L1", 0, "10.00", "Acme", "inv-0001 ")])
+    right = side([("R1", 0, "99.00", "Other", "INV0001")])
+    result = run(left, right, rules(one_pass(equal("ref", normaliser="reference"))))
+    assert pairs(result) == {(("L1",), ("R1",))}
+    [entry] = result.matches.column("explanation").to_pylist()[0]
+    assert entry["left_value"] == "inv-0001 "
+    assert entry["right_value"] == "INV0001"
+    assert entry["outcome"] == "equal"
+
+
+def test_equal_without_normalisation_is_exact() -> None:
+    left = side([("L1", 0, "10.00", "Acme", "inv-0001")])
+    right = side([("R1", 0, "10.00", "Acme", "INV0001")])
+    assert pairs(run(left, right, rules(one_pass(equal("ref"))))) == set()
+
+
+def test_tolerance_absolute_and_relative() -> None:
+    left = side([("small", 0, "100.00", "A", None), ("large", 0, "10000.00", "B", None)])
+    right = side(
+        [
+            ("small+2", 0, "102.00", "A", None),
+            ("large+40", 0, "10040.00", "B", None),
+            ("small+3", 5, "103.00", "A", None),
+        ]
+    )
+    condition = {
+        "type": "tolerance",
+        "left": "amount",
+        "right": "amount",
+        "absolute": 2.0,
+        "relative": 0.005,
+    }
+    result = run(left, right, rules(one_pass(condition, equal("name"))))
+    # 2.00 is within 2.00; 40.00 is within 0.5% of 10,000; 3.00 is within neither.
+    assert pairs(result) == {(("small",), ("small+2",)), (("large",), ("large+40",))}
+
+
+def test_tolerance_relative_to_right() -> None:
+    left = side([("L", 0, "100.00", "A", None)])
+    right = side([("R", 0, "110.00", "A", None)])
+    to_left = {"type": "tolerance", "left": "amount", "right": "amount", "relative": 0.095}
+    assert pairs(run(left, right, rules(one_pass(to_left)))) == set()  # 10 > 9.5
+    to_right = {**to_left, "relative_to": "right"}
+    assert pairs(run(left, right, rules(one_pass(to_right)))) == {(("L",), ("R",))}  # 10 <= 10.45
+
+
+def test_date_window_has_a_direction() -> None:
+    left = side([("L", 10, "5.00", "A", None)])
+    before = side([("R", 8, "5.00", "A", None)])
+    after = side([("R", 12, "5.00", "A", None)])
+    forward = rules(one_pass(equal("amount"), window(0, 3)))
+    assert pairs(run(left, after, forward)) == {(("L",), ("R",))}
+    assert pairs(run(left, before, forward)) == set()
+    backward = rules(one_pass(equal("amount"), window(-3, 0)))
+    assert pairs(run(left, before, backward)) == {(("L",), ("R",))}
+
+
+def test_wide_date_window_is_filtered_not_expanded() -> None:
+    left = side([("L", 0, "5.00", "A", None)])
+    right = side([("R", 80, "5.00", "A", None)])
+    assert pairs(run(left, right, rules(one_pass(equal("amount"), window(0, 90))))) == {
+        (("L",), ("R",))
+    }
+
+
+def test_similarity_threshold_and_below_threshold_reason() -> None:
+    left = side(
+        [("L1", 0, "5.00", "ACME TRADING LTD", None), ("L2", 0, "7.00", "Zenith Foods", None)]
+    )
+    right = side(
+        [("R1", 1, "5.00", "Acme Trading Limited", None), ("R2", 0, "7.00", "Orbis Media", None)]
+    )
+    result = run(left, right, rules(one_pass(equal("amount"), window(-3, 3), similar(0.9))))
+    assert pairs(result) == {(("L1",), ("R1",))}
+    assert reasons(result, "left") == {"L2": "below_threshold"}
+    [row] = result.unmatched_left.to_pylist()
+    assert row["best_score"] < 0.9
+    assert row["candidate_ids"] == ["R2"]
+
+
+def test_similarity_methods() -> None:
+    left = side([("L", 0, "5.00", "Trading Belcor", None)])
+    right = side([("R", 0, "5.00", "Belcor Trading", None)])
+    by_method = {
+        m: pairs(run(left, right, rules(one_pass(equal("amount"), similar(0.95, method=m)))))
+        for m in ("jaro_winkler", "token_jaro_winkler", "levenshtein", "token_set_ratio")
+    }
+    assert by_method["token_jaro_winkler"] == by_method["token_set_ratio"] == {(("L",), ("R",))}
+    assert by_method["jaro_winkler"] == by_method["levenshtein"] == set()
+
+
+def test_custom_normaliser_steps() -> None:
+    normalisers = {
+        "vendor": [
+            "lower",
+            "accents",
+            {"replace": {"&": " and "}},
+            "punctuation",
+            "legal_forms",
+            {"words": {"intl": "international"}},
+            "whitespace",
+        ]
+    }
+    left = side([("L", 0, "5.00", "Müller & Söhne Intl GmbH", None)])
+    right = side([("R", 0, "9.00", "muller and sohne international", None)])
+    ruleset = rules(one_pass(equal("name", normaliser="vendor")), normalisers=normalisers)
+    assert pairs(run(left, right, ruleset)) == {(("L",), ("R",))}
+
+
+def test_side_normaliser_applies_where_the_column_is_compared() -> None:
+    left = side([("L", 0, "5.00", "ACME LTD", None)])
+    right = side([("R", 0, "9.00", "Acme Limited", None)])
+    ruleset = rules(
+        one_pass(equal("name")),
+        left={"normalise": {"name": "company_name"}},
+        right={"normalise": {"name": "company_name"}},
+    )
+    assert pairs(run(left, right, ruleset)) == {(("L",), ("R",))}

@@ -1,0 +1,120 @@
+"""Group passes: one-to-many, many-to-one and many-to-many, with unique solutions only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.engine.helpers import equal, one_pass, pairs, reasons, rules, run, side, window
+
+
+def group_pass(cardinality: str = "one_to_many", max_size: int = 4, **extra: Any) -> dict[str, Any]:
+    return one_pass(
+        equal("name"),
+        window(-5, 0) if cardinality == "one_to_many" else window(0, 5),
+        cardinality=cardinality,
+        group={
+            "sum": {"left": "amount", "right": "amount"},
+            "max_size": max_size,
+            "same": ["name"],
+        },
+        **extra,
+    )
+
+
+def test_one_payment_settles_three_invoices() -> None:
+    left = side([("PAY", 5, "-7800.00", "Orbis", None)])
+    right = side(
+        [
+            ("I1", 0, "-2600.00", "Orbis", None),
+            ("I2", 2, "-3150.00", "Orbis", None),
+            ("I3", 4, "-2050.00", "Orbis", None),
+            ("decoy", 4, "-999.00", "Orbis", None),
+        ]
+    )
+    result = run(left, right, rules(group_pass()))
+    assert pairs(result) == {(("PAY",), ("I1", "I2", "I3"))}
+    [match] = result.matches.to_pylist()
+    assert match["kind"] == "one_to_many"
+    assert 0 <= match["score"] <= 1
+    assert reasons(result, "right") == {"decoy": "no_candidate"}
+
+
+def test_group_size_is_bounded() -> None:
+    left = side([("PAY", 5, "-50.00", "V", None)])
+    right = side([(f"I{a}", 1, f"-{a}.00", "V", None) for a in (5, 8, 10, 12, 15)])
+    assert pairs(run(left, right, rules(group_pass(max_size=4)))) == set()
+    assert len(next(iter(pairs(run(left, right, rules(group_pass(max_size=5))))))[1]) == 5
+
+
+def test_two_combinations_fitting_the_amount_are_ambiguous() -> None:
+    left = side([("PAY", 5, "-30.00", "V", None)])
+    right = side(
+        [
+            ("A", 1, "-10.00", "V", None),
+            ("B", 1, "-20.00", "V", None),
+            ("C", 2, "-15.00", "V", None),
+            ("D", 3, "-15.00", "V", None),
+        ]
+    )
+    result = run(left, right, rules(group_pass()))
+    assert pairs(result) == set()
+    [row] = result.unmatched_left.to_pylist()
+    assert row["reason"] == "ambiguous"
+    assert row["candidate_ids"] == ["A", "B", "C", "D"]
+
+
+def test_members_must_be_in_the_date_window_and_share_the_key() -> None:
+    left = side([("PAY", 10, "-30.00", "V", None)])
+    right = side(
+        [
+            ("A", 9, "-10.00", "V", None),
+            ("late", 11, "-20.00", "V", None),
+            ("other", 9, "-20.00", "W", None),
+        ]
+    )
+    assert pairs(run(left, right, rules(group_pass()))) == set()
+
+
+def test_many_to_one_groups_the_left_side() -> None:
+    left = side([("C1", 0, "40.00", "V", None), ("C2", 1, "60.00", "V", None)])
+    right = side([("DEP", 2, "100.00", "V", None)])
+    result = run(left, right, rules(group_pass("many_to_one")))
+    assert pairs(result) == {(("C1", "C2"), ("DEP",))}
+    assert result.matches.column("kind").to_pylist() == ["many_to_one"]
+
+
+def test_many_to_many_by_key_with_sums_agreeing() -> None:
+    left = side(
+        [
+            ("L1", 0, "30.00", "V", "BATCH-1"),
+            ("L2", 0, "70.00", "V", "BATCH-1"),
+            ("L3", 0, "5.00", "V", "BATCH-2"),
+        ]
+    )
+    right = side(
+        [
+            ("R1", 0, "50.00", "V", "BATCH-1"),
+            ("R2", 1, "50.00", "V", "BATCH-1"),
+            ("R3", 0, "6.00", "V", "BATCH-2"),
+        ]
+    )
+    ruleset = rules(
+        one_pass(
+            equal("ref"),
+            cardinality="many_to_many",
+            group={"sum": {"left": "amount", "right": "amount"}},
+        )
+    )
+    result = run(left, right, ruleset)
+    assert pairs(result) == {(("L1", "L2"), ("R1", "R2"))}
+    assert result.matches.column("kind").to_pylist() == ["many_to_many"]
+
+
+def test_sum_tolerance() -> None:
+    left = side([("PAY", 5, "-30.50", "V", None)])
+    right = side([("A", 1, "-10.00", "V", None), ("B", 2, "-20.00", "V", None)])
+    strict = rules(group_pass())
+    assert pairs(run(left, right, strict)) == set()
+    loose = group_pass()
+    loose["group"]["sum"]["absolute"] = 1.0
+    assert pairs(run(left, right, rules(loose))) == {(("PAY",), ("A", "B"))}

@@ -1,0 +1,143 @@
+"""Duplicates, reason codes, compared fields, the summary, and the files written."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from accord.engine import RulesDataMismatch, reconcile, write_results
+from tests.engine.helpers import equal, one_pass, pairs, reasons, rules, run, side, window
+
+LEFT = side(
+    [
+        ("L1", 0, "10.00", "Acme", "A1"),
+        ("L2", 0, "10.00", "Acme", "A1"),
+        ("L3", 0, "20.00", "Zeta", "Z9"),
+        ("L4", 0, "30.00", "Nobody", None),
+    ]
+)
+RIGHT = side(
+    [
+        ("R1", 1, "10.50", "Acme", "A1"),
+        ("R2", 0, "20.00", "Zeta", "Z1"),
+        ("R3", 0, "99.00", "Else", None),
+    ]
+)
+RULES = rules(
+    {
+        **one_pass(
+            equal("ref"),
+            {"type": "tolerance", "left": "amount", "right": "amount", "absolute": 1.0},
+            name="ref",
+        ),
+        "compare": [{"left": "amount", "right": "amount"}, {"left": "date", "right": "date"}],
+    },
+    one_pass(equal("amount"), window(-2, 2), name="amount"),
+)
+
+
+def test_exact_duplicates_are_set_aside_and_point_to_the_original() -> None:
+    result = run(LEFT, RIGHT, RULES)
+    rows = {r["id"]: r for r in result.unmatched_left.to_pylist()}
+    assert rows["L2"]["reason"] == "duplicate"
+    assert rows["L2"]["reason_detail"] == "exact copy of id L1"
+    assert (("L1",), ("R1",)) in pairs(result)
+
+
+def test_duplicates_can_be_kept() -> None:
+    result = run(LEFT, RIGHT, rules(*RULES.model_dump()["passes"], left={"duplicates": "keep"}))
+    assert reasons(result, "left")["L2"] == "ambiguous"  # two identical records, one partner
+
+
+def test_reason_codes_for_every_left_over() -> None:
+    result = run(LEFT, RIGHT, RULES)
+    assert reasons(result, "left") == {"L2": "duplicate", "L4": "no_candidate"}
+    assert reasons(result, "right") == {"R3": "no_candidate"}
+
+
+def test_compared_fields_make_a_match_with_differences() -> None:
+    result = run(LEFT, RIGHT, RULES)
+    by_left = {r["left_ids"][0]: r for r in result.matches.to_pylist()}
+    assert by_left["L1"]["status"] == "matched_with_differences"
+    fields = {d["field"]: d["difference"] for d in by_left["L1"]["differences"]}
+    assert fields == {"amount~amount": "0.5", "date~date": "1 days"}
+    assert by_left["L3"]["status"] == "matched"
+
+
+def test_every_match_explains_each_condition() -> None:
+    result = run(LEFT, RIGHT, RULES)
+    for match in result.matches.to_pylist():
+        assert 0.0 <= match["score"] <= 1.0
+        assert len(match["explanation"]) == 2
+        assert all(e["left_value"] is not None and e["outcome"] for e in match["explanation"])
+
+
+def test_summary_counts_amounts_and_rates() -> None:
+    summary = run(LEFT, RIGHT, RULES).summary
+    assert summary["matches"] == 2
+    assert summary["by_pass"]["ref"] == {
+        "matches": 1,
+        "left_records": 1,
+        "right_records": 1,
+        "left_amount": 10.0,
+        "right_amount": 10.5,
+    }
+    assert summary["by_kind"]["one_to_one"]["matches"] == 2
+    assert summary["match_rate"] == {"left": 0.5, "right": round(2 / 3, 6)}
+    assert summary["unmatched"]["left"] == {
+        "records": 2,
+        "amount": 40.0,
+        "by_reason": {"duplicate": 1, "no_candidate": 1},
+    }
+    assert summary["by_status"] == {"matched_with_differences": 1, "matched": 1}
+
+
+def test_progress_reports_phases_in_order_and_can_cancel() -> None:
+    seen: list[tuple[str, float]] = []
+    reconcile(LEFT, RIGHT, RULES, progress=lambda phase, done: seen.append((phase, done)))
+    fractions = [f for _, f in seen]
+    assert fractions == sorted(fractions)
+    assert fractions[-1] == 1.0
+    assert [p for p, _ in seen][:2] == ["load", "duplicates"]
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel(phase: str, done: float) -> None:
+        if phase.startswith("pass:"):
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        reconcile(LEFT, RIGHT, RULES, progress=cancel)
+
+
+def test_rules_naming_a_missing_column_say_which() -> None:
+    with pytest.raises(RulesDataMismatch, match="left column\\(s\\) 'nope'"):
+        reconcile(LEFT, RIGHT, rules(one_pass(equal("nope", "ref"))))
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv", "xlsx"])
+def test_results_are_written_in_each_format(tmp_path: Path, fmt: str) -> None:
+    written = write_results(run(LEFT, RIGHT, RULES), tmp_path, fmt)  # type: ignore[arg-type]
+    names = {p.name for p in written}
+    assert "summary.json" in names
+    assert json.loads((tmp_path / "summary.json").read_text())["matches"] == 2
+    if fmt == "parquet":
+        matches = pq.read_table(tmp_path / "matches.parquet")
+        assert matches.column_names[:7] == [
+            "match_id",
+            "pass",
+            "kind",
+            "status",
+            "score",
+            "left_ids",
+            "right_ids",
+        ]
+        assert "reason" in pq.read_table(tmp_path / "unmatched_left.parquet").column_names
+    elif fmt == "csv":
+        assert (tmp_path / "unmatched_right.csv").read_text().startswith('"id"')
+    else:
+        assert (tmp_path / "results.xlsx").stat().st_size > 0
