@@ -79,13 +79,18 @@ def test_utf8_bom_is_skipped(write_file: WriteFile) -> None:
     assert result.table.column("name").to_pylist() == ["Café"]
 
 
-@pytest.mark.parametrize("encoding", ["cp1252", "utf-16"])
-def test_legacy_and_utf16_encodings_are_detected(write_file: WriteFile, encoding: str) -> None:
+@pytest.mark.parametrize(
+    ("encoding", "detected"),
+    [("cp1252", "cp1252"), ("utf-16", "utf-16"), ("utf-16-le", "utf_16_le")],
+)
+def test_legacy_and_utf16_encodings_are_detected(
+    write_file: WriteFile, encoding: str, detected: str
+) -> None:
     text = "Name;Betrag\nMüller GmbH;12,50\nCafé Straße;€ 3,00\n"
     result = read_table(write_file("legacy.csv", text, encoding=encoding))
     assert result.table.column("Name").to_pylist() == ["Müller GmbH", "Café Straße"]
     assert result.table.column("Betrag").to_pylist() == [Decimal("12.50"), Decimal("3.00")]
-    assert result.details["encoding"] == encoding
+    assert result.details["encoding"] == detected
 
 
 def test_explicit_encoding_overrides_detection(write_file: WriteFile) -> None:

@@ -150,3 +150,12 @@ def test_xlsx_title_rows_are_skipped_and_rows_still_point_at_the_sheet(tmp_path:
     problem = caught.value.problems[0]
     assert (problem.row, problem.line, problem.value) == (2, 4, "oops")
     assert "data row 2, line 4" in str(problem)
+
+
+def test_json_field_first_seen_late_is_kept(tmp_path: Path) -> None:
+    path = tmp_path / "late.ndjson"
+    lines = [json.dumps({"a": i}) for i in range(25_000)] + [json.dumps({"a": 1, "late": "x"})]
+    path.write_text("\n".join(lines), encoding="utf-8")
+    table = read_table(path).table
+    assert table.column_names == ["a", "late"]
+    assert table.column("late").null_count == 25_000

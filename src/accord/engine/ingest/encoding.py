@@ -23,6 +23,8 @@ def detect_encoding(head: bytes) -> str:
     for bom, name in _BOMS:
         if head.startswith(bom):
             return name
+    if b"\x00" in head:
+        return _legacy_encoding(head)  # UTF-16/32 without a BOM: valid UTF-8, but not text
     try:
         # final=False: the sample may end inside a multi-byte character.
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
@@ -43,6 +45,8 @@ def _legacy_encoding(head: bytes) -> str:
     best = from_bytes(head).best()
     if best is None:
         return "cp1252"
+    if best.encoding.startswith(("utf_16", "utf_32")):
+        return best.encoding
     letters = [char for char in str(best) if char.isalpha() and not char.isascii()]
     if all("LATIN" in unicodedata.name(char, "") for char in letters):
         try:

@@ -21,7 +21,10 @@ def open_json(path: Path, connection: duckdb.DuckDBPyConnection) -> Source:
     column is typed; nested objects and lists arrive as their JSON text.
     """
     location = quote_literal(str(path))
-    described = connection.sql(f"DESCRIBE SELECT * FROM read_json({location})").fetchall()
+    # Every record is looked at for field names: a field first seen late must not vanish.
+    described = connection.sql(
+        f"DESCRIBE SELECT * FROM read_json({location}, sample_size = -1)"
+    ).fetchall()
     columns = [str(row[0]) for row in described]
     as_text = ", ".join(f"{quote_literal(name)}: 'VARCHAR'" for name in columns)
     relation = f"read_json({location}, columns = {{{as_text}}})"
