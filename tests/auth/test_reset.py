@@ -84,13 +84,13 @@ def test_the_new_password_must_pass_the_policy(client: TestClient, outbox: Captu
     assert _confirm(client, outbox.token()).status_code == 204  # a refusal does not spend it
 
 
-def test_the_default_sender_withholds_the_link_in_production(
+def test_the_default_sender_reveals_the_link_only_in_development(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     asyncio.run(
-        LogResetLinkSender(production=True).send_reset_link("a@x.org", "https://x/#t=SECRET")
+        LogResetLinkSender(reveal_link=False).send_reset_link("a@x.org", "https://x/#t=SECRET")
     )
-    asyncio.run(LogResetLinkSender(production=False).send_reset_link("b@x.org", "https://x/#t=DEV"))
+    asyncio.run(LogResetLinkSender(reveal_link=True).send_reset_link("b@x.org", "https://x/#t=DEV"))
     out = capsys.readouterr()
     logged = out.out + out.err
     assert "SECRET" not in logged

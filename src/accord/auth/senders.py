@@ -1,4 +1,4 @@
-"""Delivering password-reset links: by SMTP when configured, else to the log (not production).
+"""Delivering password-reset links: by SMTP when configured, else to the log in development.
 
 The sender is a dependency (`reset_link_sender`), so a deployment or a test can plug in its own.
 """
@@ -13,7 +13,7 @@ from typing import Annotated, Protocol
 from fastapi import Depends
 
 from accord.api.deps import SettingsDep
-from accord.config import SecuritySettings, Settings
+from accord.config import Environment, SecuritySettings, Settings
 from accord.logging import get_logger
 
 log = get_logger(__name__)
@@ -24,14 +24,14 @@ class ResetLinkSender(Protocol):
 
 
 class LogResetLinkSender:
-    """Writes the link to the log, for development. In production it withholds the link:
-    logs travel to places a reset link (a key to the account) must not go."""
+    """Writes the link to the log in development only. Elsewhere it withholds the link: logs
+    travel to places a reset link (a key to the account) must not go, test logs included."""
 
-    def __init__(self, production: bool) -> None:
-        self._production = production
+    def __init__(self, reveal_link: bool) -> None:
+        self._reveal_link = reveal_link
 
     async def send_reset_link(self, email: str, link: str) -> None:
-        if self._production:
+        if not self._reveal_link:
             log.warning(
                 "password reset requested but no SMTP is configured; no mail sent",
                 email=email,
@@ -73,7 +73,7 @@ class SmtpResetLinkSender:
 def sender_for(settings: Settings) -> ResetLinkSender:
     if settings.security.smtp_host:
         return SmtpResetLinkSender(settings.security)
-    return LogResetLinkSender(settings.is_production)
+    return LogResetLinkSender(reveal_link=settings.app.env is Environment.development)
 
 
 def reset_link_sender(settings: SettingsDep) -> ResetLinkSender:
