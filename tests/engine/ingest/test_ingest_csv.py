@@ -143,3 +143,23 @@ def test_blanks_around_values_are_ignored_and_blank_values_are_missing(
     assert table.column("amount").to_pylist() == [Decimal("12.50"), None, Decimal("-1.00")]
     assert table.column("when").to_pylist() == [dt.date(2024, 1, 5), None, dt.date(2024, 1, 7)]
     assert table.column("flag").to_pylist() == [True, False, True]
+
+
+def test_unterminated_quote_names_the_line_and_its_text(write_file: WriteFile) -> None:
+    with pytest.raises(IngestError) as caught:
+        read_table(write_file("q.csv", 'a,b\n1,"x\n2,3\n'))
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.value) == (2, '1,"x')
+    assert "unterminated quote" in problem.rule
+
+
+def test_non_utf8_bytes_after_the_sniffed_start_ask_for_the_encoding(
+    write_file: WriteFile,
+) -> None:
+    text = b"name,amount\n" + b"Acme Trading Ltd,12.50\n" * 20_000 + b"K\xe4se,1.00\n"
+    with pytest.raises(IngestError) as caught:
+        read_table(write_file("late.csv", text))
+    problem = caught.value.problems[0]
+    assert problem.line == 20_002
+    assert "give the encoding" in problem.rule
+    assert read_table(write_file("late.csv", text), ReadOptions(encoding="cp1252")).table.num_rows

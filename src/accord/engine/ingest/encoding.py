@@ -33,26 +33,35 @@ def detect_encoding(head: bytes) -> str:
     return "utf-8"
 
 
-def _legacy_encoding(head: bytes) -> str:
-    """charset-normalizer's guess, except that Latin text that cp1252 decodes is cp1252.
+# Below this many non-ASCII bytes there is too little text for a guesser to go on.
+_FEW_NON_ASCII = 16
 
-    On a small sample the guesser often names a rare cousin (cp775, cp850) that
-    decodes accented letters differently; spreadsheets in Western Europe and the
-    Americas export cp1252, so when the guess reads as Latin letters, cp1252 wins.
+
+def _legacy_encoding(head: bytes) -> str:
+    """charset-normalizer's guess, except where cp1252 is the better bet.
+
+    Spreadsheets in Western Europe and the Americas export cp1252. On a small sample
+    the guesser often names a cousin (cp775, cp850) that decodes accented letters
+    differently, or, with only a word or two of accents, a script the file is not
+    in. So cp1252 wins when the guess reads as Latin letters, or when there are too
+    few non-ASCII bytes to judge, provided cp1252 decodes the sample at all.
     """
     from charset_normalizer import from_bytes
 
+    try:
+        head.decode("cp1252")
+    except UnicodeDecodeError:
+        fits_cp1252 = False
+    else:
+        fits_cp1252 = b"\x00" not in head
     best = from_bytes(head).best()
     if best is None:
         return "cp1252"
-    if best.encoding.startswith(("utf_16", "utf_32")):
+    if not fits_cp1252:
         return best.encoding
+    few_accents = sum(byte >= 0x80 for byte in head) < _FEW_NON_ASCII
     letters = [char for char in str(best) if char.isalpha() and not char.isascii()]
-    if all("LATIN" in unicodedata.name(char, "") for char in letters):
-        try:
-            head.decode("cp1252")
-        except UnicodeDecodeError:
-            return best.encoding
+    if few_accents or all("LATIN" in unicodedata.name(char, "") for char in letters):
         return "cp1252"
     return best.encoding
 

@@ -59,7 +59,7 @@ def inspect_file(
             try:
                 counts = _column_counts(plan, query, connection)
                 bad, inspection.stopped_early = find_bad_values(
-                    plan, source, connection, options.max_errors
+                    plan, connection, options.max_errors
                 )
             except duckdb.Error as error:
                 inspection.problems.append(reader_problem(source.file, error))

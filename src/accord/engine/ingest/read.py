@@ -69,7 +69,7 @@ def read_table(
             errors = [p for p in plan.problems if p.severity is Severity.ERROR]
             if errors:
                 raise IngestError(errors)
-            table = run_plan(plan, source, connection, options.max_errors)
+            table = run_plan(plan, connection)
     finally:
         connection.close()
     warnings = [p for p in plan.problems if p.severity is Severity.WARNING]
