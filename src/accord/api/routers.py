@@ -12,6 +12,7 @@ from accord.jobs.router import router as jobs_router
 from accord.projects.members_router import router as members_router
 from accord.projects.router import router as projects_router
 from accord.results.router import router as results_router
+from accord.review.router import router as review_router
 from accord.rulesets.router import router as rulesets_router
 from accord.users.router import router as users_router
 
@@ -27,3 +28,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(datasets_router)
     app.include_router(rulesets_router)
     app.include_router(jobs_router)
+    app.include_router(review_router)
