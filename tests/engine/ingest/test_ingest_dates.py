@@ -7,7 +7,7 @@ import datetime as dt
 import pyarrow as pa
 import pytest
 
-from accord.engine.ingest import ColumnMapping, IngestError, Severity, read_table
+from accord.engine.ingest import ColumnMapping, IngestError, ReadOptions, Severity, read_table
 from tests.engine.ingest.conftest import WriteFile
 
 
@@ -124,3 +124,12 @@ def test_excel_serial_too_large_for_a_date_is_a_bad_value(write_file: WriteFile)
     with pytest.raises(IngestError) as caught:
         read_dates(write_file, ["45296", "99999999999"], mapping)
     assert caught.value.problems[0].value == "99999999999"
+
+
+def test_a_deciding_date_after_the_sample_settles_the_ambiguity(write_file: WriteFile) -> None:
+    early = [f"{day:02d}/01/2024" for day in range(1, 13)] * 5
+    text = "when\n" + "\n".join([*early, "13/01/2024"]) + "\n"
+    result = read_table(write_file("sorted.csv", text), ReadOptions(sample_rows=20))
+    assert result.table.column("when")[-1].as_py() == dt.date(2024, 1, 13)
+    assert result.table.column("when")[1].as_py() == dt.date(2024, 1, 2)
+    assert result.schema[0].format == "%d/%m/%Y"

@@ -111,3 +111,14 @@ def test_references_with_letters_and_digits_stay_text(write_file: WriteFile) -> 
     table = read_table(write_file("refs.csv", text)).table
     assert table.schema.field("ref").type == pa.string()
     assert table.schema.field("other").type == pa.string()
+
+
+def test_a_deciding_amount_after_the_sample_settles_the_decimal_mark(
+    write_file: WriteFile,
+) -> None:
+    from accord.engine.ingest import ReadOptions
+
+    text = "amount\n" + '"1,250"\n' * 30 + '"2,500.75"\n'
+    table = read_table(write_file("m.csv", text), ReadOptions(sample_rows=10)).table
+    assert table.column("amount")[0].as_py() == Decimal("1250.00")
+    assert table.column("amount")[-1].as_py() == Decimal("2500.75")

@@ -40,12 +40,13 @@ class ColumnGuess:
     date_format: str | None = None
     mark: DecimalMark | None = None
     scales: dict[DecimalMark, int] = field(default_factory=dict)
+    ambiguity: str | None = None
+    # With an ambiguity: the date format that reads the sample as well as `date_format`.
+    rival_format: str | None = None
 
     def scale_for(self, mark: DecimalMark | None) -> int:
         """Decimal places the sampled values need when read with `mark`."""
         return self.scales.get(mark or self.mark or DecimalMark.POINT, DEFAULT_MONEY_SCALE)
-
-    ambiguity: str | None = None
 
 
 def guess_column(values: list[str], connection: duckdb.DuckDBPyConnection) -> ColumnGuess:
@@ -124,5 +125,10 @@ def _guess_date(
                 f"every value reads as {describe_format(chosen_format)} and as "
                 f"{describe_format(other_format)} (e.g. {differing[0][0]!r}); give the format"
             )
-            return ColumnGuess(column_type, date_format=chosen_format, ambiguity=ambiguity)
+            return ColumnGuess(
+                column_type,
+                date_format=chosen_format,
+                ambiguity=ambiguity,
+                rival_format=other_format,
+            )
     return ColumnGuess(column_type, date_format=chosen_format)

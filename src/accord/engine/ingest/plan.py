@@ -29,6 +29,7 @@ from accord.engine.ingest.mapping import ColumnMapping, ColumnRule, ConstantValu
 from accord.engine.ingest.numbers import parse_number_format
 from accord.engine.ingest.options import ReadOptions
 from accord.engine.ingest.problems import Problem, Severity
+from accord.engine.ingest.settle import settle_from_whole_column
 from accord.engine.ingest.source import Source
 from accord.engine.ingest.sql import quote_identifier, quote_literal
 
@@ -116,9 +117,14 @@ def plan_columns(
         return plan
     guesses: dict[int, ColumnGuess] = {}
 
+    text = source_items(source, options)
+
     def guess(position: int) -> ColumnGuess:
         if position not in guesses:
-            guesses[position] = guess_column(sample_values(sample, position), connection)
+            guessed = guess_column(sample_values(sample, position), connection)
+            guesses[position] = settle_from_whole_column(
+                guessed, text[text_ref(position)], source.relation, connection
+            )
         return guesses[position]
 
     consumed = set()
