@@ -79,3 +79,11 @@ def test_registered_in_the_accord_app() -> None:
     from accord.cli import COMMAND_MODULES
 
     assert "inspect" in COMMAND_MODULES
+
+
+def test_inspect_widens_like_the_import(tmp_path: Path) -> None:
+    path = tmp_path / "w.csv"
+    path.write_text("amount\n" + "100\n" * 10_050 + "12.50\n")
+    code, output = run(str(path))
+    assert code == 0, output
+    assert "typed as decimal" in output

@@ -122,3 +122,24 @@ def test_a_deciding_amount_after_the_sample_settles_the_decimal_mark(
     table = read_table(write_file("m.csv", text), ReadOptions(sample_rows=10)).table
     assert table.column("amount")[0].as_py() == Decimal("1250.00")
     assert table.column("amount")[-1].as_py() == Decimal("2500.75")
+
+
+def test_whole_numbers_in_the_sample_then_cents_become_decimal(write_file: WriteFile) -> None:
+    from accord.engine.ingest import ReadOptions, Severity
+
+    text = "amount\n" + "100\n" * 30 + "12.50\n0.125\n"
+    result = read_table(write_file("m.csv", text), ReadOptions(sample_rows=10))
+    assert result.table.schema.field("amount").type == pa.decimal128(18, 3)
+    assert result.table.column("amount")[-1].as_py() == Decimal("0.125")
+    [note] = result.problems
+    assert note.severity is Severity.WARNING
+    assert "not as integer" in note.rule
+
+
+def test_a_widened_column_with_a_real_bad_value_still_fails(write_file: WriteFile) -> None:
+    from accord.engine.ingest import ReadOptions
+
+    text = "amount\n" + "100\n" * 30 + "12.50\nN/A\n"
+    with pytest.raises(IngestError) as caught:
+        read_table(write_file("m.csv", text), ReadOptions(sample_rows=10))
+    assert [p.value for p in caught.value.problems] == ["12.50", "N/A"]

@@ -22,6 +22,7 @@ from accord.engine.ingest.plan import Plan
 from accord.engine.ingest.problems import Problem
 from accord.engine.ingest.read import connect, describe_columns, make_plan, open_source
 from accord.engine.ingest.sql import quote_identifier
+from accord.engine.ingest.widen import widen_numbers
 
 
 @dataclass
@@ -46,30 +47,45 @@ def inspect_file(
 ) -> Inspection:
     """Inspect a file; raises IngestError only if it cannot be opened at all."""
     options = options or ReadOptions()
+    mapping = mapping or ColumnMapping()
     connection = connect()
     try:
         with tempfile.TemporaryDirectory(prefix="accord-inspect-") as scratch:
             source = open_source(Path(path), options, connection, Path(scratch))
-            plan = make_plan(source, options, mapping or ColumnMapping(), connection)
+            plan = make_plan(source, options, mapping, connection)
+            bad, stopped_early = _bad_values(plan, connection)
+            # As `read_table` does: number columns the sample typed too narrowly are widened.
+            widened, notes = widen_numbers(plan, bad, connection)
+            if widened:
+                plan = make_plan(source, options, mapping, connection, widened)
+                plan.problems += notes
+                bad, stopped_early = _bad_values(plan, connection)
             query = plan.select_sql(lenient=True)
             sample = connection.sql(f"{query} LIMIT {sample_rows}").to_arrow_table()
-            inspection = Inspection(
-                source.file, source.format.value, source.details, None, [], sample, plan.problems
-            )
             try:
                 counts = _column_counts(plan, query, connection)
-                bad, inspection.stopped_early = find_bad_values(
-                    plan, connection, options.max_errors
-                )
             except duckdb.Error as error:
-                inspection.problems.append(reader_problem(source.file, error))
-                counts, bad = {}, []
-            inspection.problems += bad
-            inspection.row_count = counts.get("")
-            inspection.schema = describe_columns(plan, sample, counts)
+                bad, counts = [*bad, reader_problem(source.file, error)], {}
     finally:
         connection.close()
-    return inspection
+    return Inspection(
+        file=source.file,
+        format=source.format.value,
+        details=source.details,
+        row_count=counts.get(""),
+        schema=describe_columns(plan, sample, counts),
+        sample=sample,
+        problems=plan.problems + bad,
+        stopped_early=stopped_early,
+    )
+
+
+def _bad_values(plan: Plan, connection: duckdb.DuckDBPyConnection) -> tuple[list[Problem], bool]:
+    """Bad values up to the error limit, or the parser error that stops the file being read."""
+    try:
+        return find_bad_values(plan, connection, plan.options.max_errors)
+    except duckdb.Error as error:
+        return [reader_problem(plan.source.file, error)], False
 
 
 def _column_counts(plan: Plan, query: str, connection: duckdb.DuckDBPyConnection) -> dict[str, int]:

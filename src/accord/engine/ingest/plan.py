@@ -108,15 +108,18 @@ def plan_columns(
     mapping: ColumnMapping,
     options: ReadOptions,
     connection: duckdb.DuckDBPyConnection,
+    known: dict[int, ColumnGuess] | None = None,
 ) -> Plan:
-    """Decide every output column; problems that stop the import are ERROR problems in the plan."""
+    """Decide every output column; problems that stop the import are ERROR problems in the plan.
+
+    `known` holds guesses already made from more than the sample, by source position.
+    """
     plan = Plan(source, options)
     positions = {name: position for position, name in enumerate(source.columns)}
     _report_unknown_columns(source, mapping, plan)
     if any(p.severity is Severity.ERROR for p in plan.problems):
         return plan
-    guesses: dict[int, ColumnGuess] = {}
-
+    guesses: dict[int, ColumnGuess] = dict(known or {})
     text = source_items(source, options)
 
     def guess(position: int) -> ColumnGuess:

@@ -12,12 +12,14 @@ import pyarrow as pa
 from accord.engine.ingest.column_types import ColumnInfo
 from accord.engine.ingest.convert import reader_problem, run_plan
 from accord.engine.ingest.csv_source import open_csv
+from accord.engine.ingest.infer import ColumnGuess
 from accord.engine.ingest.mapping import ColumnMapping
 from accord.engine.ingest.options import FileFormat, ReadOptions
 from accord.engine.ingest.other_sources import open_json, open_parquet
 from accord.engine.ingest.plan import Plan, plan_columns, source_items, text_ref
 from accord.engine.ingest.problems import IngestError, Problem, Severity
 from accord.engine.ingest.source import Source
+from accord.engine.ingest.widen import widen_numbers
 from accord.engine.ingest.xlsx_source import open_xlsx
 
 _EXTENSIONS = {
@@ -66,10 +68,17 @@ def read_table(
         with tempfile.TemporaryDirectory(prefix="accord-ingest-") as scratch:
             source = open_source(path, options, connection, Path(scratch))
             plan = make_plan(source, options, mapping, connection)
-            errors = [p for p in plan.problems if p.severity is Severity.ERROR]
-            if errors:
-                raise IngestError(errors)
-            table = run_plan(plan, connection)
+            _raise_errors(plan)
+            try:
+                table = run_plan(plan, connection)
+            except IngestError as error:
+                widened, notes = widen_numbers(plan, error.problems, connection)
+                if not widened:
+                    raise
+                plan = make_plan(source, options, mapping, connection, widened)
+                plan.problems += notes
+                _raise_errors(plan)
+                table = run_plan(plan, connection)
     finally:
         connection.close()
     warnings = [p for p in plan.problems if p.severity is Severity.WARNING]
@@ -111,6 +120,7 @@ def make_plan(
     options: ReadOptions,
     mapping: ColumnMapping,
     connection: duckdb.DuckDBPyConnection,
+    known: dict[int, ColumnGuess] | None = None,
 ) -> Plan:
     """Sample the source and plan its columns; the plan's problems may include errors."""
     items = source_items(source, options)
@@ -123,7 +133,7 @@ def make_plan(
         sample = connection.sql(sample_query).to_arrow_table()
     except duckdb.Error as error:
         raise IngestError([reader_problem(source.file, error)]) from error
-    return plan_columns(source, sample, mapping, options, connection)
+    return plan_columns(source, sample, mapping, options, connection, known)
 
 
 def describe_columns(
@@ -147,6 +157,12 @@ def describe_columns(
             )
         )
     return described
+
+
+def _raise_errors(plan: Plan) -> None:
+    errors = [p for p in plan.problems if p.severity is Severity.ERROR]
+    if errors:
+        raise IngestError(errors)
 
 
 def _open_problem(file: str, error: Exception) -> Problem:
