@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from accord.audit.router import router as audit_router
 from accord.auth.router import router as auth_router
 from accord.datasets.router import router as datasets_router
+from accord.exports.router import router as exports_router
 from accord.health.router import router as health_router
 from accord.jobs.router import router as jobs_router
 from accord.projects.members_router import router as members_router
@@ -29,3 +30,4 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(rulesets_router)
     app.include_router(jobs_router)
     app.include_router(review_router)
+    app.include_router(exports_router)

@@ -1,0 +1,56 @@
+"""`GET /projects/{id}/jobs/{job_id}/export`: the listing's filter, as CSV, XLSX or Parquet."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import FileResponse, StreamingResponse
+from starlette.background import BackgroundTask
+from starlette.responses import Response
+
+from accord.api.deps import StateDep
+from accord.exports.files import build_export_file
+from accord.exports.rows import ExportLayout
+from accord.exports.source import result_batches
+from accord.exports.writers import csv_chunks
+from accord.results.filters import ResultFilterDep
+from accord.results.jobs import ViewJob
+
+router = APIRouter(prefix="/projects/{project_id}/jobs/{job_id}", tags=["export"])
+
+ExportFormat = Literal["csv", "xlsx", "parquet"]
+MEDIA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "parquet": "application/vnd.apache.parquet",
+}
+
+
+@router.get("/export", response_class=Response)
+async def export_results(
+    job: ViewJob,
+    state: StateDep,
+    where: ResultFilterDep,
+    file_format: Annotated[ExportFormat, Query(alias="format")] = "csv",
+) -> Response:
+    """The filtered results (or, with `exceptions=true`, the exceptions), one row per result."""
+    layout = ExportLayout.of(job.rules)
+    batches = result_batches(state.database.engine, job.job.id, where)
+    what = "exceptions" if where.exceptions else "results"
+    filename = f"accord-{job.job.id}-{what}.{file_format}"
+    if file_format == "csv":
+        return StreamingResponse(
+            csv_chunks(layout, batches),
+            media_type=MEDIA_TYPES["csv"],
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+    path = await build_export_file(
+        file_format, state.settings.app.data_dir / "tmp", layout, batches
+    )
+    return FileResponse(
+        path,
+        media_type=MEDIA_TYPES[file_format],
+        filename=filename,
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
