@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -181,3 +182,72 @@ def db_rows(db_url: str, job_id: uuid.UUID) -> list[dict[str, Any]]:
         return cur.execute(
             "SELECT * FROM reconciliation_results WHERE job_id = %s ORDER BY id", (job_id,)
         ).fetchall()
+
+
+def expected_summary(rows: list[dict[str, Any]], records: int) -> dict[str, Any]:
+    """The summary's figures, computed in Python from the stored rows (both sides: `records`)."""
+
+    def totals(selected: list[dict[str, Any]]) -> dict[str, Any]:
+        return {
+            "results": len(selected),
+            "amount": sum((r["amount"] or Decimal(0) for r in selected), Decimal(0)),
+            "left_records": sum(len(r["left_ids"]) for r in selected),
+            "right_records": sum(len(r["right_ids"]) for r in selected),
+        }
+
+    def grouped(selected: list[dict[str, Any]], key: str) -> dict[str, Any]:
+        return {
+            value: totals([r for r in selected if r[key] == value])
+            for value in {r[key] for r in selected}
+        }
+
+    matches = [r for r in rows if r["match_status"] is not None]
+    standing = [r for r in matches if r["review_status"] in ("pending", "confirmed", "manual")]
+    auto = [r for r in standing if r["match_status"] == "auto"]
+    open_left_overs = [
+        r for r in rows if r["match_status"] is None and r["review_status"] != "manual"
+    ]
+
+    def left_over(side: str) -> dict[str, Any]:
+        mine = [r for r in open_left_overs if r[f"{side}_ids"]]
+        return {
+            "records": sum(len(r[f"{side}_ids"]) for r in mine),
+            "amount": sum((r["amount"] or Decimal(0) for r in mine), Decimal(0)),
+        }
+
+    def rate(selected: list[dict[str, Any]], side: str) -> float:
+        return round(sum(len(r[f"{side}_ids"]) for r in selected) / records, 6)
+
+    engine_matches = [r for r in matches if r["match_status"] != "manual"]
+    return {
+        "results": len(rows),
+        "records": {"left": records, "right": records},
+        "by_kind": grouped(rows, "kind"),
+        "by_pass": grouped(engine_matches, "pass_name"),
+        "by_match_status": grouped(matches, "match_status"),
+        "by_review_status": {
+            s: len([r for r in matches if r["review_status"] == s])
+            for s in {r["review_status"] for r in matches}
+        },
+        "auto_match_rate": {"left": rate(auto, "left"), "right": rate(auto, "right")},
+        "match_rate": {"left": rate(standing, "left"), "right": rate(standing, "right")},
+        "unmatched": {"left": left_over("left"), "right": left_over("right")},
+        "suggestions_to_review": len(
+            [
+                r
+                for r in matches
+                if r["match_status"] == "suggested" and r["review_status"] == "pending"
+            ]
+        ),
+    }
+
+
+def summary_figures(summary: dict[str, Any]) -> dict[str, Any]:
+    """The API's summary with amounts as Decimals and without the engine's own part."""
+
+    def decimals(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: Decimal(v) if k == "amount" else decimals(v) for k, v in value.items()}
+        return value
+
+    return {k: decimals(v) for k, v in summary.items() if k not in ("engine", "job_id")}

@@ -9,7 +9,7 @@ import psycopg
 import pytest
 
 from tests.auth.support import assert_problem
-from tests.results.support import World, db_rows
+from tests.results.support import World, db_rows, expected_summary, summary_figures
 
 
 def _decisions(world: World) -> list[dict[str, Any]]:
@@ -251,3 +251,10 @@ def test_viewers_may_not_review_and_non_members_do_not_see_the_job(
         suggestion["review_status"],
         suggestion["review_note"],
     )
+
+
+def test_the_summary_follows_the_decisions(world: World) -> None:
+    # By now this module's tests have confirmed, rejected, matched by hand and unmatched.
+    rows = db_rows(world.db_url, world.job_id)
+    assert {r["review_status"] for r in rows} >= {"confirmed", "rejected", "manual", "unmatched"}
+    assert summary_figures(world.get("/summary")) == expected_summary(rows, records=300)
