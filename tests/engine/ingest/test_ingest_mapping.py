@@ -123,3 +123,19 @@ def test_the_mappings_in_the_documentation_load() -> None:
     assert len(blocks) == 2
     for block in blocks:
         ColumnMapping.model_validate(yaml.safe_load(block))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "value", "expected"),
+    [
+        ("excel", "45296", dt.date(2024, 1, 5)),
+        ("dd/mm/yyyy", "05/01/2024", dt.date(2024, 1, 5)),
+        ("1.234,56", "1234", Decimal("1234.00")),
+    ],
+)
+def test_a_format_without_a_type_implies_the_type(
+    write_file: WriteFile, fmt: str, value: str, expected: object
+) -> None:
+    mapping = ColumnMapping.model_validate({"columns": {"x": {"format": fmt}}})
+    table = read_table(write_file("f.csv", f"x\n{value}\n"), mapping=mapping).table
+    assert table.column("x").to_pylist() == [expected]

@@ -156,6 +156,8 @@ def _column_output(
         return untyped_output(output_name, name, raw_ref(position), native)
     guessed = guess(position) if wanted is None or rule is None or rule.format is None else None
     column_type = wanted or (guessed.type if guessed else ColumnType.STRING)
+    if wanted is None and rule is not None and rule.format is not None:
+        column_type = type_of_format(rule.format, column_type)
     if column_type is ColumnType.STRING:
         # A no-op for text; Parquet numbers and dates asked to be strings become their text.
         as_text = f"CAST({raw_ref(position)} AS VARCHAR)"
@@ -181,6 +183,15 @@ def _column_output(
         plan.problems.append(Problem(source.file, f"mapping: {error}", column=name))
         return untyped_output(output_name, name, raw_ref(position), ColumnType.STRING)
     return text_column_output(output_name, name, text_ref(position), typed, inferred=wanted is None)
+
+
+def type_of_format(fmt: str, guessed: ColumnType) -> ColumnType:
+    """The type a format given without a type implies: `excel` on whole numbers is a date."""
+    if any(char.isdigit() for char in fmt):
+        return ColumnType.DECIMAL
+    if guessed in (ColumnType.DATE, ColumnType.DATETIME):
+        return guessed
+    return ColumnType.DATETIME if "%H" in fmt else ColumnType.DATE
 
 
 def _signed_amount(
