@@ -44,6 +44,16 @@ def test_lockout_with_redis_is_shared_between_processes(
     _assert_locked_out(second, "red@example.com")
 
 
+def test_lockout_keeps_working_when_redis_is_down(
+    app_factory: Callable[..., TestClient],
+) -> None:
+    client = app_factory(REDIS_URL="redis://127.0.0.1:1/0", ACCORD_REDIS_CONNECT_ATTEMPTS="1")
+    assert client.get("/health/ready").json()["status"] == "degraded"
+    register(client, "down@example.com")
+    _fail(client, "down@example.com", 5)
+    _assert_locked_out(client, "down@example.com")
+
+
 def test_failures_per_address_lock_every_account_from_it(
     app_factory: Callable[..., TestClient],
 ) -> None:
