@@ -7,7 +7,9 @@ Conversion and error search use the same expressions, so they cannot disagree.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from accord.engine.ingest.column_types import (
     DEFAULT_MONEY_SCALE,
@@ -17,8 +19,9 @@ from accord.engine.ingest.column_types import (
 )
 from accord.engine.ingest.dates import date_sql, describe_format, normalise_date_format
 from accord.engine.ingest.infer import ColumnGuess
-from accord.engine.ingest.mapping import ColumnRule, DebitCredit
+from accord.engine.ingest.mapping import ConstantValue, DebitCredit
 from accord.engine.ingest.numbers import DecimalMark, decimal_sql, parse_number_format
+from accord.engine.ingest.sql import quote_literal
 
 _TRUE_WORDS = "'true', 't', 'yes', 'y', '1'"
 _FALSE_WORDS = "'false', 'f', 'no', 'n', '0'"
@@ -181,8 +184,21 @@ def untyped_output(
     return OutputColumn(name, source, column_type, None, ref, ref)
 
 
-def rule_type(rule: ColumnRule | None, guess: ColumnGuess | None) -> ColumnType:
-    """The mapping's type if it gives one, else the guess, else string."""
-    if rule is not None and rule.type is not None:
-        return rule.type
-    return guess.type if guess is not None else ColumnType.STRING
+def constant_output(name: str, value: ConstantValue) -> OutputColumn:
+    """A column with one value on every row, typed by the value: YAML `7` is an integer."""
+    if isinstance(value, bool):
+        return untyped_output(name, None, "true" if value else "false", ColumnType.BOOLEAN)
+    if isinstance(value, int):
+        return untyped_output(name, None, f"CAST({value} AS BIGINT)", ColumnType.INTEGER)
+    if isinstance(value, Decimal):
+        exponent = value.as_tuple().exponent
+        scale = max(DEFAULT_MONEY_SCALE, -exponent if isinstance(exponent, int) else 0)
+        target = duckdb_type(ColumnType.DECIMAL, scale)
+        return untyped_output(
+            name, None, f"CAST({quote_literal(str(value))} AS {target})", ColumnType.DECIMAL
+        )
+    if isinstance(value, dt.date):
+        return untyped_output(
+            name, None, f"DATE {quote_literal(value.isoformat())}", ColumnType.DATE
+        )
+    return untyped_output(name, None, f"CAST({quote_literal(value)} AS VARCHAR)", ColumnType.STRING)

@@ -6,26 +6,25 @@ Mapping rules win over inference; inference fills in what the mapping leaves out
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from accord.engine.ingest.column_types import DEFAULT_MONEY_SCALE, ColumnType, duckdb_type
+from accord.engine.ingest.column_types import DEFAULT_MONEY_SCALE, ColumnType
 from accord.engine.ingest.expressions import (
     OutputColumn,
+    constant_output,
     convert_text,
     debit_credit_output,
     text_column_output,
     untyped_output,
 )
 from accord.engine.ingest.infer import ColumnGuess, guess_column
-from accord.engine.ingest.mapping import ColumnMapping, ColumnRule, ConstantValue
+from accord.engine.ingest.mapping import ColumnMapping, ColumnRule
 from accord.engine.ingest.numbers import parse_number_format
 from accord.engine.ingest.options import ReadOptions
 from accord.engine.ingest.problems import Problem, Severity
@@ -141,7 +140,7 @@ def plan_columns(
     if mapping.debit_credit is not None:
         plan.outputs.append(_signed_amount(mapping, positions, guess, plan, source.file))
     for name, value in mapping.constants.items():
-        plan.outputs.append(_constant_output(name, value))
+        plan.outputs.append(constant_output(name, value))
     _report_duplicate_names(plan, source.file)
     return plan
 
@@ -221,25 +220,6 @@ def _signed_amount(
     credit = convert_text(text_ref(credit_at), ColumnType.DECIMAL, None, scale, shared)
     refs = (text_ref(debit_at), text_ref(credit_at))
     return debit_credit_output(rule, refs, debit, credit, scale)
-
-
-def _constant_output(name: str, value: ConstantValue) -> OutputColumn:
-    if isinstance(value, bool):
-        return untyped_output(name, None, "true" if value else "false", ColumnType.BOOLEAN)
-    if isinstance(value, int):
-        return untyped_output(name, None, f"CAST({value} AS BIGINT)", ColumnType.INTEGER)
-    if isinstance(value, Decimal):
-        exponent = value.as_tuple().exponent
-        scale = max(DEFAULT_MONEY_SCALE, -exponent if isinstance(exponent, int) else 0)
-        target = duckdb_type(ColumnType.DECIMAL, scale)
-        return untyped_output(
-            name, None, f"CAST({quote_literal(str(value))} AS {target})", ColumnType.DECIMAL
-        )
-    if isinstance(value, dt.date):
-        return untyped_output(
-            name, None, f"DATE {quote_literal(value.isoformat())}", ColumnType.DATE
-        )
-    return untyped_output(name, None, f"CAST({quote_literal(value)} AS VARCHAR)", ColumnType.STRING)
 
 
 def _report_unknown_columns(source: Source, mapping: ColumnMapping, plan: Plan) -> None:
