@@ -1,6 +1,6 @@
 """From source columns, a sample and a mapping to the SQL that types every output column.
 
-Each output column is one DuckDB expression over the cleaned source text, NULL
+Each output column is one DuckDB expression over the source text, NULL
 where a value breaks the column's rule, plus the checks that find those values.
 Conversion and error search use the same expressions, so they cannot disagree.
 """
