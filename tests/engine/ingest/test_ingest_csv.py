@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 from decimal import Decimal
+from pathlib import Path
 
 import pyarrow as pa
 import pytest
@@ -163,3 +165,13 @@ def test_non_utf8_bytes_after_the_sniffed_start_ask_for_the_encoding(
     assert problem.line == 20_002
     assert "give the encoding" in problem.rule
     assert read_table(write_file("late.csv", text), ReadOptions(encoding="cp1252")).table.num_rows
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "cp1252"])
+def test_gzipped_csv(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "statement.csv.gz"
+    with gzip.open(path, "wb") as handle:
+        handle.write("name;amount\nCafé;1,50\n".encode(encoding))
+    table = read_table(path).table
+    assert table.column("name").to_pylist() == ["Café"]
+    assert table.column("amount").to_pylist() == [Decimal("1.50")]

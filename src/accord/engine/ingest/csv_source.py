@@ -9,6 +9,7 @@ from accord.engine.ingest.encoding import (
     SNIFF_BYTES,
     detect_encoding,
     is_utf8,
+    open_bytes,
     transcode_to_utf8,
 )
 from accord.engine.ingest.options import FileFormat, ReadOptions
@@ -22,7 +23,7 @@ def open_csv(path: Path, options: ReadOptions, scratch_dir: Path) -> Source:
     Files not in UTF-8 are transcoded into `scratch_dir` first: DuckDB reads only
     UTF-8 quickly, and the copy is streamed, so memory does not grow with the file.
     """
-    with path.open("rb") as handle:
+    with open_bytes(path) as handle:
         head = handle.read(SNIFF_BYTES)
     encoding = options.encoding or detect_encoding(head)
     readable = path
@@ -32,7 +33,7 @@ def open_csv(path: Path, options: ReadOptions, scratch_dir: Path) -> Source:
     sample = head.decode(encoding, errors="replace")
     sample = sample.removeprefix("\ufeff")
     sample = "".join(sample.splitlines(keepends=True)[options.skip_rows :])
-    default_delimiter = "\t" if path.suffix.lower() == ".tsv" else None
+    default_delimiter = "\t" if ".tsv" in path.suffixes[-2:] else None
     dialect = sniff_dialect(
         sample,
         delimiter=options.delimiter or default_delimiter,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import gzip
+import io
 import shutil
 import unicodedata
 from pathlib import Path
@@ -73,10 +75,17 @@ def is_utf8(encoding: str) -> bool:
     )
 
 
+def open_bytes(path: Path) -> io.BufferedIOBase:
+    """The file's bytes, decompressed if it is gzipped (`.csv.gz`, as DuckDB also reads it)."""
+    if path.suffix.lower() == ".gz":
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
 def transcode_to_utf8(source: Path, encoding: str, target: Path) -> None:
     """Rewrite `source` as UTF-8 in chunks, so memory stays flat whatever the file's size."""
     with (
-        source.open("r", encoding=encoding, newline="") as reader,
+        io.TextIOWrapper(open_bytes(source), encoding=encoding, newline="") as reader,
         target.open("w", encoding="utf-8", newline="") as writer,
     ):
         shutil.copyfileobj(reader, writer, 1024 * 1024)
