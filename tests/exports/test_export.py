@@ -147,3 +147,15 @@ def test_non_members_cannot_export(world: World, file_format: str) -> None:
         world.url("/export"), params={"format": file_format}, headers=world.headers["outsider"]
     )
     assert_problem(response, 404)
+
+
+def test_csv_is_sent_batch_by_batch(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("accord.exports.source.BATCH_ROWS", 50)
+    rows = db_rows(world.db_url, world.job_id)
+    url, headers = world.url("/export"), world.headers["viewer"]
+    with world.client.stream("GET", url, headers=headers) as response:
+        assert response.status_code == 200
+        chunks = list(response.iter_raw())
+    # The header, then one chunk per batch of 50: never the whole result set at once.
+    assert len(chunks) == 1 + -(-len(rows) // 50)
+    assert sum(chunk.count(b"\n") for chunk in chunks[1:]) >= len(rows)
