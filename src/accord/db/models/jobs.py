@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -109,17 +110,18 @@ class ReconciliationResult(Base):
     left_ids: Mapped[list[str]] = mapped_column(JSONB, nullable=False)
     right_ids: Mapped[list[str]] = mapped_column(JSONB, nullable=False)
     left_records: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSONB, nullable=False, server_default=text("'[]'::jsonb")
+        JSON, nullable=False, server_default=text("'[]'::json")
     )
     right_records: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSONB, nullable=False, server_default=text("'[]'::jsonb")
+        JSON, nullable=False, server_default=text("'[]'::json")
     )
+    # Written once, read whole, never searched inside: plain json (see migration 0004).
     explanation: Mapped[Any] = mapped_column(
-        JSONB, nullable=False, server_default=text("'{}'::jsonb")
+        JSON, nullable=False, server_default=text("'{}'::json")
     )
-    differences: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    differences: Mapped[Any] = mapped_column(JSON, nullable=True)
     reason: Mapped[str | None] = mapped_column(String(50), nullable=True)
-    reason_detail: Mapped[Any] = mapped_column(JSONB, nullable=True)
+    reason_detail: Mapped[Any] = mapped_column(JSON, nullable=True)
     # Lower-cased text fields of both sides' records, for the results' text search.
     search_text: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     review_status: Mapped[str] = mapped_column(String(20), nullable=False, server_default="pending")

@@ -1,0 +1,184 @@
+"""One reconciliation through the service (HTTP upload, worker parsing, queued job, results
+stored in PostgreSQL) against the CLI on the same files: where the time goes, and the overhead.
+
+    uv run python benchmarks/service.py --data /tmp/bench/n1000000
+    uv run python benchmarks/service.py --data /tmp/bench/n100000 --database-url postgresql://…
+
+--data is a folder with left.csv and right.csv (benchmarks/generate.py or the shared bench's
+gen.py). A fresh database is created on the PostgreSQL server (and dropped afterwards); the
+API and one worker run as real processes. Prints a markdown table; saves JSON to
+benchmarks/results/service-<rows>-<time>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+from sqlalchemy.engine import make_url
+
+HERE = Path(__file__).resolve().parent
+RULES = HERE / "bank_ledger_rules.yaml"
+PASSWORD = "quiet-harbor-lantern-42"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _peak_rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def time_cli(left: Path, right: Path, out: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "accord", "reconcile", str(left), str(right), "--rules",
+         str(RULES), "--out", str(out)],
+        check=True, capture_output=True,
+    )
+    return time.perf_counter() - started
+
+
+def _wait(predicate: Any, timeout_s: float, what: str) -> Any:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise SystemExit(f"timed out waiting for {what}")
+
+
+def time_service(left: Path, right: Path, admin_url: str, work: Path) -> dict[str, Any]:
+    name = f"accord_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    db_url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "ACCORD_ENV": "development",
+        "ACCORD_DATA_DIR": str(work / "data"),
+        "ACCORD_PORT": str(port),
+        "ACCORD_LOG_LEVEL": "WARNING",
+        "ACCORD_MAX_UPLOAD_MB": "4096",
+        "ACCORD_REQUESTS_PER_USER_PER_MINUTE": "100000",
+        "ACCORD_ACCESS_TOKEN_MINUTES": "240",
+    }
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        subprocess.run([sys.executable, "-m", "accord", "db", "upgrade"], env=env, check=True,
+                       capture_output=True)
+        procs.append(subprocess.Popen([sys.executable, "-m", "accord", "serve"], env=env,
+                                      stderr=subprocess.DEVNULL))
+        procs.append(subprocess.Popen([sys.executable, "-m", "accord", "worker",
+                                       "--poll-interval", "0.2"], env=env,
+                                      stderr=subprocess.DEVNULL))
+        api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600)
+        _wait(lambda: _live(api), 60, "the API")
+        api.post("/auth/register", json={"email": "bench@example.com", "password": PASSWORD})
+        token = api.post("/auth/login", json={"email": "bench@example.com",
+                                              "password": PASSWORD}).json()["access_token"]
+        api.headers["Authorization"] = f"Bearer {token}"
+        project = api.post("/projects", json={"name": "bench"}).json()["id"]
+        phases: dict[str, float] = {}
+        started = time.perf_counter()
+        ids = []
+        for side, path in (("left", left), ("right", right)):
+            mark = time.perf_counter()
+            with path.open("rb") as fh:
+                response = api.post(f"/projects/{project}/datasets",
+                                    files={"file": (path.name, fh, "text/csv")})
+            response.raise_for_status()
+            ids.append(response.json()["id"])
+            phases[f"upload_{side}"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        for dataset_id in ids:
+            _wait(lambda d=dataset_id: api.get(f"/projects/{project}/datasets/{d}").json()[
+                "status"] in ("ready", "failed"), 900, "parsing")
+        phases["parse_both (worker)"] = time.perf_counter() - mark
+        ruleset = api.post(f"/projects/{project}/rulesets",
+                           json={"name": "bench", "document": RULES.read_text()}).json()["id"]
+        mark = time.perf_counter()
+        job = api.post(f"/projects/{project}/jobs", json={
+            "left_dataset_id": ids[0], "right_dataset_id": ids[1], "ruleset_id": ruleset,
+        }).json()["id"]
+        done = _wait(lambda: _finished(api, project, job), 1800, "the job")
+        phases["job (queue to stored)"] = time.perf_counter() - mark
+        total = time.perf_counter() - started
+        return {
+            "total_s": total,
+            "phases_s": phases,
+            "job_phase_seconds": done["phase_seconds"],
+            "status": done["status"],
+            "stored_results": (done.get("summary") or {}).get("stored_results"),
+            "peak_rss_mib": {"api": _peak_rss_mib(procs[0].pid),
+                             "worker": _peak_rss_mib(procs[1].pid)},
+        }
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(30)
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _live(api: httpx.Client) -> bool:
+    try:
+        return api.get("/health/live").status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def _finished(api: httpx.Client, project: str, job: str) -> dict[str, Any] | None:
+    body: dict[str, Any] = api.get(f"/projects/{project}/jobs/{job}").json()
+    return body if body["status"] in ("succeeded", "failed", "cancelled") else None
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    left, right = args.data / "left.csv", args.data / "right.csv"
+    with tempfile.TemporaryDirectory(prefix="accord-svc-bench-") as scratch:
+        work = Path(scratch)
+        cli_s = time_cli(left, right, work / "cli-out")
+        service = time_service(left, right, args.database_url, work)
+    rows = sum(1 for _ in left.open()) - 1
+    report = {"rows_left": rows, "cli_s": cli_s, "service": service,
+              "overhead": service["total_s"] / cli_s - 1}
+    out = HERE / "results" / f"service-{rows}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(report, indent=2))
+    print(f"| step | seconds |\n|---|---:|\n| CLI `accord reconcile` (read, match, write) | "
+          f"{cli_s:.1f} |")
+    for step, seconds in service["phases_s"].items():
+        print(f"| service: {step} | {seconds:.1f} |")
+    for step, seconds in service["job_phase_seconds"].items():
+        print(f"| worker: {step} | {seconds:.1f} |")
+    print(f"| **service total, upload to results stored** | **{service['total_s']:.1f}** |")
+    print(f"\noverhead over the CLI: {report['overhead']:+.0%}; results stored: "
+          f"{service['stored_results']:,}; peak RSS MiB: {service['peak_rss_mib']}")
+
+
+if __name__ == "__main__":
+    main()
