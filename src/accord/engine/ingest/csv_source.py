@@ -5,13 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from accord.engine.ingest.csv_dialect import sniff_dialect
-from accord.engine.ingest.encoding import (
-    SNIFF_BYTES,
-    detect_encoding,
-    is_utf8,
-    open_bytes,
-    transcode_to_utf8,
-)
+from accord.engine.ingest.encoding import detect_encoding, is_utf8, read_head, transcode_to_utf8
 from accord.engine.ingest.options import FileFormat, ReadOptions
 from accord.engine.ingest.source import Source
 from accord.engine.ingest.sql import quote_literal
@@ -23,8 +17,7 @@ def open_csv(path: Path, options: ReadOptions, scratch_dir: Path) -> Source:
     Files not in UTF-8 are transcoded into `scratch_dir` first: DuckDB reads only
     UTF-8 quickly, and the copy is streamed, so memory does not grow with the file.
     """
-    with open_bytes(path) as handle:
-        head = handle.read(SNIFF_BYTES)
+    head = read_head(path)
     encoding = options.encoding or detect_encoding(head)
     readable = path
     if not is_utf8(encoding):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import codecs
 import gzip
-import io
 import shutil
 import unicodedata
 from pathlib import Path
+from typing import TextIO
 
 SNIFF_BYTES = 256 * 1024
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -75,17 +75,26 @@ def is_utf8(encoding: str) -> bool:
     )
 
 
-def open_bytes(path: Path) -> io.BufferedIOBase:
-    """The file's bytes, decompressed if it is gzipped (`.csv.gz`, as DuckDB also reads it)."""
-    if path.suffix.lower() == ".gz":
-        return gzip.open(path, "rb")
-    return path.open("rb")
+def read_head(path: Path, size: int = SNIFF_BYTES) -> bytes:
+    """The first `size` bytes of the file, decompressed if it is gzipped (`.csv.gz`)."""
+    with gzip.open(path, "rb") if _gzipped(path) else path.open("rb") as handle:
+        return handle.read(size)
 
 
 def transcode_to_utf8(source: Path, encoding: str, target: Path) -> None:
     """Rewrite `source` as UTF-8 in chunks, so memory stays flat whatever the file's size."""
     with (
-        io.TextIOWrapper(open_bytes(source), encoding=encoding, newline="") as reader,
+        _open_text(source, encoding) as reader,
         target.open("w", encoding="utf-8", newline="") as writer,
     ):
         shutil.copyfileobj(reader, writer, 1024 * 1024)
+
+
+def _open_text(path: Path, encoding: str) -> TextIO:
+    if _gzipped(path):
+        return gzip.open(path, "rt", encoding=encoding, newline="")
+    return path.open("r", encoding=encoding, newline="")
+
+
+def _gzipped(path: Path) -> bool:
+    return path.suffix.lower() == ".gz"
