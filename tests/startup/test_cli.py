@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import re
 from pathlib import Path
 from subprocess import CompletedProcess
 
@@ -54,19 +55,30 @@ def test_doctor_exits_4_and_db_current_says_behind_on_an_empty_database(
     assert run_accord("doctor", env=env).returncode == 0
 
 
-def test_serve_without_database_url_runs_on_the_embedded_postgres(
-    base_env: dict[str, str],
-) -> None:
-    """The README's first command: no DATABASE_URL, no REDIS_URL, a bare data dir."""
+def test_readme_first_command_runs_on_the_embedded_postgres(base_env: dict[str, str]) -> None:
+    """`accord demo`: no DATABASE_URL, no REDIS_URL, a bare data dir; then the API serves it."""
     env = {**base_env, "ACCORD_ENV": "development"}
-    server = start_server(env)
+    server = start_server(env, args=("demo", "--rows", "200"))
     try:
-        server.wait_until_up(timeout_s=120)
+        server.wait_until_up(timeout_s=180)
         body = httpx.get(f"{server.base_url}/health/ready").json()
         assert body["status"] == "ok"
         assert body["cache"] == "memory"
         assert body["schema_at_head"] is True
-        assert "upgraded automatically" in server.text()
+        output = server.text()
+        assert "upgraded automatically" in output
+        password = re.search(r"password=(\S+)", output)
+        assert password is not None
+        login = httpx.post(
+            f"{server.base_url}/auth/login",
+            json={"email": "demo@accord.example", "password": password.group(1)},
+        )
+        assert login.status_code == 200, login.text
+        token = login.json()["access_token"]
+        job_url = re.search(r"GET +(\S+/jobs/[0-9a-f-]+)\n", output)
+        assert job_url is not None
+        job = httpx.get(job_url.group(1), headers={"Authorization": f"Bearer {token}"}).json()
+        assert job["status"] == "succeeded"
     finally:
         server.stop()
     # A graceful stop also stops the private PostgreSQL it started.
