@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.auth.support import assert_problem, signed_up
@@ -123,3 +124,21 @@ def test_delete_removes_the_data_set_and_its_files(owner: Owner, base_env: dict[
     assert not any(folder.iterdir())
     gone = owner.client.get(owner.url(f"/datasets/{body['id']}"), headers=owner.headers)
     assert_problem(gone, 404)
+
+
+def test_large_uploads_are_parsed_by_a_worker(
+    owner: Owner, clean_db: str, base_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accord.datasets import service
+    from accord.db.url import sqlalchemy_url
+    from accord.jobs.worker import Worker, WorkerConfig
+
+    monkeypatch.setattr(service, "IN_REQUEST_PARSE_BYTES", 10)
+    body = upload(owner, "bank.csv", BANK_CSV)
+    assert body["status"] == "uploaded"
+    assert body["row_count"] is None
+    config = WorkerConfig(data_dir=Path(base_env["ACCORD_DATA_DIR"]))
+    assert Worker(sqlalchemy_url(clean_db), config).run(once=True) == 1
+    parsed = owner.client.get(owner.url(f"/datasets/{body['id']}"), headers=owner.headers).json()
+    assert parsed["status"] == "ready"
+    assert parsed["row_count"] == 4

@@ -160,3 +160,15 @@ def test_rerun_honours_manual_match_and_rejection(
     assert rejected == ("rejected",)
     assert manual == ("matched", "manual", "manual", "by test")
     assert still_unmatched == (0,)
+
+
+def test_a_job_over_its_time_limit_fails_saying_so(
+    clean_db: str, tmp_path: Path, seeded: Seeded
+) -> None:
+    job_id = queue_job(clean_db, seeded)
+    config = WorkerConfig(data_dir=tmp_path, heartbeat_s=0.2, job_timeout_s=0.0)
+    Worker(sqlalchemy_url(clean_db), config).run(once=True)
+    job = _job(clean_db, job_id)
+    assert job["status"] == "failed"
+    assert "ACCORD_JOB_TIMEOUT_S" in str(job["error"])
+    assert _kinds(clean_db, job_id) == {}

@@ -108,6 +108,9 @@ async def upload_dataset(
         mapping=mapping,
         columns=[],
         problems=[],
+        row_count=None,
+        parquet_path=None,
+        error=None,
     )
     db.add(dataset)
     try:
