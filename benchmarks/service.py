@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 
 HERE = Path(__file__).resolve().parent
 RULES = HERE / "bank_ledger_rules.yaml"
-PASSWORD = "quiet-harbor-lantern-42"
+PASSWORD = "quiet-harbor-lantern-42"  # noqa: S105 (a throwaway account of the benchmark)
 
 
 def _free_port() -> int:
