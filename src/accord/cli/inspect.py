@@ -34,8 +34,9 @@ def inspect_command(
 ) -> None:
     """Show the inferred schema, sample rows and problems of FILE.
 
-    Exits 0 if the file would import cleanly, 65 if it has problems to fix, and
-    66 if it cannot be read at all.
+    Exits 0 if the file would import cleanly, 65 if it has values or formats to fix
+    (or the mapping does not fit), and 66 if it cannot be read at all (missing,
+    malformed, undecodable).
     """
     from pydantic import ValidationError
 
@@ -104,7 +105,7 @@ def _print(inspection: Inspection) -> None:
     for problem in inspection.problems:
         problems.add_row(
             str(problem.severity),
-            f"{problem.row:,}" if problem.row is not None else "",
+            _where(problem.row, problem.line),
             problem.column or "",
             problem.value if problem.value is not None else "",
             problem.rule,
@@ -112,3 +113,10 @@ def _print(inspection: Inspection) -> None:
     console.print(problems)
     if inspection.stopped_early:
         console.print(f"Stopped after {len(inspection.problems)} problems; there may be more.")
+
+
+def _where(row: int | None, line: int | None) -> str:
+    """`17`, or `line 18` where only the physical line is known (a parser error)."""
+    if row is not None:
+        return f"{row:,}"
+    return f"line {line:,}" if line is not None else ""

@@ -87,3 +87,18 @@ def test_inspect_widens_like_the_import(tmp_path: Path) -> None:
     code, output = run(str(path))
     assert code == 0, output
     assert "typed as decimal" in output
+
+
+def test_malformed_csv_is_unreadable_and_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "ragged.csv"
+    path.write_text("a,b\n1,2\n3,4,5\n")
+    code, output = run(str(path))
+    assert code == EXIT_NO_INPUT
+    assert "ragged.csv, line 3" in output
+
+
+def test_malformed_text_only_file_is_unreadable(tmp_path: Path) -> None:
+    path = tmp_path / "text.csv"
+    path.write_text("a,b\n" + "x,y\n" * 100 + "z\n")
+    code, _ = run(str(path))
+    assert code == EXIT_NO_INPUT

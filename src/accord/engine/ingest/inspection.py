@@ -19,7 +19,7 @@ from accord.engine.ingest.convert import find_bad_values, reader_problem
 from accord.engine.ingest.mapping import ColumnMapping
 from accord.engine.ingest.options import ReadOptions
 from accord.engine.ingest.plan import Plan
-from accord.engine.ingest.problems import Problem
+from accord.engine.ingest.problems import IngestError, Problem
 from accord.engine.ingest.read import connect, describe_columns, make_plan, open_source
 from accord.engine.ingest.sql import quote_identifier
 from accord.engine.ingest.widen import widen_numbers
@@ -45,7 +45,10 @@ def inspect_file(
     mapping: ColumnMapping | None = None,
     sample_rows: int = 10,
 ) -> Inspection:
-    """Inspect a file; raises IngestError only if it cannot be opened at all."""
+    """Inspect a file; raises IngestError only if it cannot be opened or parsed at all.
+
+    Bad values, ambiguous formats and mapping mistakes are listed, not raised.
+    """
     options = options or ReadOptions()
     mapping = mapping or ColumnMapping()
     connection = connect()
@@ -61,11 +64,11 @@ def inspect_file(
                 plan.problems += notes
                 bad, stopped_early = _bad_values(plan, connection)
             query = plan.select_sql(lenient=True)
-            sample = connection.sql(f"{query} LIMIT {sample_rows}").to_arrow_table()
             try:
+                sample = connection.sql(f"{query} LIMIT {sample_rows}").to_arrow_table()
                 counts = _column_counts(plan, query, connection)
             except duckdb.Error as error:
-                bad, counts = [*bad, reader_problem(source.file, error)], {}
+                raise IngestError([reader_problem(source.file, error)]) from error
     finally:
         connection.close()
     return Inspection(
@@ -81,11 +84,11 @@ def inspect_file(
 
 
 def _bad_values(plan: Plan, connection: duckdb.DuckDBPyConnection) -> tuple[list[Problem], bool]:
-    """Bad values up to the error limit, or the parser error that stops the file being read."""
+    """Bad values up to the error limit; IngestError if the file turns out malformed."""
     try:
         return find_bad_values(plan, connection, plan.options.max_errors)
     except duckdb.Error as error:
-        return [reader_problem(plan.source.file, error)], False
+        raise IngestError([reader_problem(plan.source.file, error)]) from error
 
 
 def _column_counts(plan: Plan, query: str, connection: duckdb.DuckDBPyConnection) -> dict[str, int]:
