@@ -9,11 +9,13 @@ in a sheet reads as `0.3`, and dates as ISO text, typed afterwards like any CSV.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from accord.engine.ingest.csv_source import unique_names
 from accord.engine.ingest.options import FileFormat, ReadOptions
@@ -84,19 +86,23 @@ def cell_text(cell: object) -> str | None:
 
 
 def _batches(rows: Iterator[list[object]], columns: list[str]) -> Iterator[pa.RecordBatch]:
-    width = len(columns)
+    """Rows in batches of `_BATCH_ROWS`, turned into text column by column."""
     schema = _text_schema(columns)
-    pending: list[list[str | None]] = [[] for _ in columns]
-    for row in rows:
-        for position in range(width):
-            pending[position].append(cell_text(row[position]) if position < len(row) else None)
-        if len(pending[0]) >= _BATCH_ROWS:
-            yield pa.RecordBatch.from_arrays(
-                [pa.array(c, pa.string()) for c in pending], schema=schema
-            )
-            pending = [[] for _ in columns]
-    if pending[0]:
-        yield pa.RecordBatch.from_arrays([pa.array(c, pa.string()) for c in pending], schema=schema)
+    width = len(columns)
+    while batch := list(itertools.islice(rows, _BATCH_ROWS)):
+        padded = [row[:width] + [None] * (width - len(row)) for row in batch]
+        cells_by_column = zip(*padded, strict=True)
+        yield pa.RecordBatch.from_arrays(
+            [_column_text(cells) for cells in cells_by_column], schema=schema
+        )
+
+
+def _column_text(cells: tuple[object, ...]) -> pa.Array:
+    """One column of a batch as text; a column of plain strings skips the per-cell work."""
+    if all(type(cell) is str for cell in cells):
+        text = pa.array(cells, pa.string())
+        return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+    return pa.array([cell_text(cell) for cell in cells], pa.string())
 
 
 def _text_schema(columns: list[str]) -> pa.Schema:
