@@ -6,6 +6,8 @@ import datetime as dt
 
 import pyarrow as pa
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from accord.engine.ingest import ColumnMapping, IngestError, ReadOptions, Severity, read_table
 from tests.engine.ingest.conftest import WriteFile
@@ -133,3 +135,28 @@ def test_a_deciding_date_after_the_sample_settles_the_ambiguity(write_file: Writ
     assert result.table.column("when")[-1].as_py() == dt.date(2024, 1, 13)
     assert result.table.column("when")[1].as_py() == dt.date(2024, 1, 2)
     assert result.schema[0].format == "%d/%m/%Y"
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    dates=st.lists(
+        st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2060, 12, 31)),
+        min_size=1,
+        max_size=30,
+    ),
+    pattern=st.sampled_from(["%d/%m/%Y", "%m/%d/%Y", "%d.%m.%Y", "%Y-%m-%d", "%d-%b-%Y"]),
+)
+def test_dates_round_trip_or_are_reported_ambiguous(
+    tmp_path_factory: pytest.TempPathFactory, dates: list[dt.date], pattern: str
+) -> None:
+    path = tmp_path_factory.mktemp("dates") / "d.csv"
+    path.write_text("when\n" + "".join(f"{d.strftime(pattern)}\n" for d in dates))
+    day_first_or_month_first = pattern in ("%d/%m/%Y", "%m/%d/%Y")
+    decided = any(d.day > 12 and d.day != d.month for d in dates) or all(
+        d.day == d.month for d in dates
+    )
+    if day_first_or_month_first and not decided:
+        with pytest.raises(IngestError, match="give the format"):
+            read_table(path)
+        return
+    assert read_table(path).table.column("when").to_pylist() == dates
