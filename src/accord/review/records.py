@@ -26,7 +26,7 @@ _HOLDERS = {
         f"""
         SELECT rec ->> :id_field AS record_id, rec, r.id, r.match_status, r.review_status
         FROM reconciliation_results r
-        CROSS JOIN LATERAL jsonb_array_elements(r.{side}_records) AS rec
+        CROSS JOIN LATERAL json_array_elements(r.{side}_records) AS rec
         WHERE r.job_id = :job_id AND r.{side}_ids ?| CAST(:ids AS text[])
           AND rec ->> :id_field = ANY(CAST(:ids AS text[]))
         ORDER BY r.id
