@@ -48,7 +48,9 @@ async def succeeded_job(
             f"The job is {job.status}; its results can be read once it has succeeded.",
             job_status=job.status,
         )
-    version = await db.get(RuleSetVersion, job.ruleset_version_id)
+    version = (
+        await db.get(RuleSetVersion, job.ruleset_version_id) if job.ruleset_version_id else None
+    )
     if version is None:
         raise Conflict("The rule-set version this job ran no longer exists.")
     return JobAccess(access=access, job=job, ruleset_id=version.ruleset_id, rules=version.document)
