@@ -25,21 +25,38 @@ import numpy as np
 import polars as pl
 
 KINDS = ("exact", "fuzzy", "discrepancy", "split", "unmatched_left", "unmatched_right")
-DEFAULT_SHARES = {"fuzzy": 0.20, "discrepancy": 0.08, "split": 0.05,
-                  "unmatched_left": 0.06, "unmatched_right": 0.06}
+DEFAULT_SHARES = {
+    "fuzzy": 0.20,
+    "discrepancy": 0.08,
+    "split": 0.05,
+    "unmatched_left": 0.06,
+    "unmatched_right": 0.06,
+}
 DUPLICATE_SHARE = 0.01
 START_DAY = 19_723  # 2024-01-01 as days since 1970-01-01
-STEMS = ("nor wes ast bel cal dor fen gal hol ing jar kel lum mar nev orl pax quil ros sav "
-         "tal umb ver wil yar zen bra cre dal fro").split()
-TRADES = ("Trading Consulting Logistics Foods Systems Services Holdings Engineering Supplies "
-          "Media Software Construction Partners Group Industries Solutions Electric Pharma "
-          "Textiles Packaging Energy Travel Telecom Insurance Catering Security Print Design "
-          "Freight Medical Legal Marketing Office Hardware").split()
+STEMS = (
+    "nor wes ast bel cal dor fen gal hol ing jar kel lum mar nev orl pax quil ros sav "
+    "tal umb ver wil yar zen bra cre dal fro"
+).split()
+TRADES = (
+    "Trading Consulting Logistics Foods Systems Services Holdings Engineering Supplies "
+    "Media Software Construction Partners Group Industries Solutions Electric Pharma "
+    "Textiles Packaging Energy Travel Telecom Insurance Catering Security Print Design "
+    "Freight Medical Legal Marketing Office Hardware"
+).split()
 LEGAL = ("Ltd", "Limited", "LLC", "Inc", "GmbH", "PLC", "Co.", "Corp", "AG", "B.V.", "S.A.", "")
-SWAPS = {"Limited": "Ltd", "Ltd": "Limited", "Services": "Svcs", "International": "Intl",
-         "Corp": "Corporation", "Co.": "Company", "&": "and"}
-ROUND_CENTS = np.array([1_000, 2_500, 4_999, 5_000, 9_900, 10_000, 19_999, 25_000, 50_000,
-                        75_000, 100_000, 150_000])
+SWAPS = {
+    "Limited": "Ltd",
+    "Ltd": "Limited",
+    "Services": "Svcs",
+    "International": "Intl",
+    "Corp": "Corporation",
+    "Co.": "Company",
+    "&": "and",
+}
+ROUND_CENTS = np.array(
+    [1_000, 2_500, 4_999, 5_000, 9_900, 10_000, 19_999, 25_000, 50_000, 75_000, 100_000, 150_000]
+)
 
 
 def vendor_master_names(count: int, rng: np.random.Generator) -> list[str]:
@@ -63,7 +80,11 @@ def misspell(name: str, rng: np.random.Generator) -> str:
     words = name.split()
     if rng.random() < 0.4:
         words = [SWAPS.get(w, w) if rng.random() < 0.7 else w for w in words]
-    if rng.random() < 0.2 and len(words) > 2 and words[-1].strip(".") in {s.strip(".") for s in LEGAL}:
+    if (
+        rng.random() < 0.2
+        and len(words) > 2
+        and words[-1].strip(".") in {s.strip(".") for s in LEGAL}
+    ):
         words = words[:-1]
     if rng.random() < 0.1 and len(words) > 2 and "&" not in words[:3]:
         words[0], words[1] = words[1], words[0]
@@ -74,8 +95,13 @@ def misspell(name: str, rng: np.random.Generator) -> str:
         i = int(rng.integers(1, max(2, len(text) - 1)))
         op = rng.integers(3)
         letter = chr(97 + int(rng.integers(26)))
-        text = text[:i] + text[i + 1:] if op == 0 else text[:i] + text[i] + text[i:] if op == 1 \
-            else text[:i] + letter + text[i + 1:]
+        text = (
+            text[:i] + text[i + 1 :]
+            if op == 0
+            else text[:i] + text[i] + text[i:]
+            if op == 1
+            else text[:i] + letter + text[i + 1 :]
+        )
     case = rng.random()
     return text.upper() if case < 0.4 else text.lower() if case < 0.55 else text
 
@@ -89,7 +115,7 @@ def mangle_reference(ref: str, rng: np.random.Generator) -> str | None:
         return ref.replace("-", " ").lower()
     if roll < 0.7:
         i = int(rng.integers(4, len(ref)))
-        return ref[:i] + ref[i + 1:]
+        return ref[:i] + ref[i + 1 :]
     return f"PMT{int(rng.integers(10**8, 10**9))}"
 
 
@@ -135,7 +161,10 @@ def build(n: int, seed: int, days: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.
     value_lag = rng.choice([0, 0, 0, 1, 2], n)
 
     left_rows, right_rows, truth = [], [], []
-    left_id, right_id = iter(rng.permutation(4 * n) + 10**9), iter(rng.permutation(6 * n) + 3 * 10**9)
+    left_id, right_id = (
+        iter(rng.permutation(4 * n) + 10**9),
+        iter(rng.permutation(6 * n) + 3 * 10**9),
+    )
     for e in range(n):
         k, v = kind[e], int(vendor[e])
         lid = rid = None
@@ -148,25 +177,46 @@ def build(n: int, seed: int, days: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.
                 ref = f"BATCH{int(batch[e]):06d}" if coin[e] else None
             elif k == only_left and coin[e]:
                 ref = None
-            left_rows.append((lid, int(day[e]), int(value_lag[e]), int(cents[e]), currency[e],
-                              spelling(v, int(bank_variant[e])), ref))
+            left_rows.append(
+                (
+                    lid,
+                    int(day[e]),
+                    int(value_lag[e]),
+                    int(cents[e]),
+                    currency[e],
+                    spelling(v, int(bank_variant[e])),
+                    ref,
+                )
+            )
         ledger_name = spelling(v, int(ledger_variant[e]))
         if k in (exact, fuzzy, discrepancy, only_right):
             rid = int(next(right_id))
             amount = int(cents[e])
             if k == discrepancy:
                 amount += int(fee[e]) if fee[e] else int(rounding[e])
-            right_rows.append((rid, int(day[e] + shift[e]), amount, currency[e], ledger_name, refs[e]))
+            right_rows.append(
+                (rid, int(day[e] + shift[e]), amount, currency[e], ledger_name, refs[e])
+            )
             truth.append((lid, rid, KINDS[k]))
         elif k == split:
             parts = int(rng.integers(2, 5))
             weights = rng.random(parts) + 0.3
             amounts = np.floor(abs(int(cents[e])) * weights / weights.sum()).astype(np.int64)
             amounts[-1] += abs(int(cents[e])) - amounts.sum()
-            for part, back in zip(amounts * np.sign(cents[e]), rng.integers(0, 6, parts), strict=True):
+            for part, back in zip(
+                amounts * np.sign(cents[e]), rng.integers(0, 6, parts), strict=True
+            ):
                 rid = int(next(right_id))
-                right_rows.append((rid, int(day[e] - back), int(part), currency[e], ledger_name,
-                                   f"INV-{int(rng.integers(10**8, 2 * 10**8)):09d}"))
+                right_rows.append(
+                    (
+                        rid,
+                        int(day[e] - back),
+                        int(part),
+                        currency[e],
+                        ledger_name,
+                        f"INV-{int(rng.integers(10**8, 2 * 10**8)):09d}",
+                    )
+                )
                 truth.append((lid, rid, "split"))
         else:
             truth.append((lid, None, KINDS[k]))
@@ -188,8 +238,9 @@ def build(n: int, seed: int, days: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.
     return _frames(left_rows, right_rows, truth, rng)
 
 
-def _frames(left_rows: list[tuple], right_rows: list[tuple], truth: list[tuple],
-            rng: np.random.Generator) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+def _frames(
+    left_rows: list[tuple], right_rows: list[tuple], truth: list[tuple], rng: np.random.Generator
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     def frame(rows: list[tuple], names: list[str]) -> pl.DataFrame:
         df = pl.DataFrame(rows, schema=names, orient="row")
         return df[rng.permutation(df.height)]
@@ -197,23 +248,42 @@ def _frames(left_rows: list[tuple], right_rows: list[tuple], truth: list[tuple],
     day_to_date = pl.duration(days=pl.col("day")) + pl.date(1970, 1, 1)
     left = frame(left_rows, ["id", "day", "lag", "cents", "currency", "counterparty", "reference"])
     left = left.select(
-        "id", booking_date=day_to_date, value_date=day_to_date + pl.duration(days=pl.col("lag")),
-        amount=pl.col("cents") / 100, currency="currency", counterparty="counterparty",
-        description=pl.concat_str([pl.when(pl.col("cents") > 0).then(pl.lit("CREDIT"))
-                                   .otherwise(pl.lit("SEPA CT")), pl.col("counterparty").str.to_uppercase(),
-                                   "reference"], separator=" ", ignore_nulls=True),
-        reference="reference")
+        "id",
+        booking_date=day_to_date,
+        value_date=day_to_date + pl.duration(days=pl.col("lag")),
+        amount=pl.col("cents") / 100,
+        currency="currency",
+        counterparty="counterparty",
+        description=pl.concat_str(
+            [
+                pl.when(pl.col("cents") > 0).then(pl.lit("CREDIT")).otherwise(pl.lit("SEPA CT")),
+                pl.col("counterparty").str.to_uppercase(),
+                "reference",
+            ],
+            separator=" ",
+            ignore_nulls=True,
+        ),
+        reference="reference",
+    )
     right = frame(right_rows, ["id", "day", "cents", "currency", "vendor_name", "doc_ref"]).select(
-        "id", posted_date=day_to_date, amount=pl.col("cents") / 100, currency="currency",
-        vendor_name="vendor_name", memo=pl.concat_str([pl.lit("Invoice"), "doc_ref"], separator=" "),
-        doc_ref="doc_ref")
-    answers = pl.DataFrame(truth, schema={"left_id": pl.Int64, "right_id": pl.Int64, "kind": pl.Utf8},
-                           orient="row")
+        "id",
+        posted_date=day_to_date,
+        amount=pl.col("cents") / 100,
+        currency="currency",
+        vendor_name="vendor_name",
+        memo=pl.concat_str([pl.lit("Invoice"), "doc_ref"], separator=" "),
+        doc_ref="doc_ref",
+    )
+    answers = pl.DataFrame(
+        truth, schema={"left_id": pl.Int64, "right_id": pl.Int64, "kind": pl.Utf8}, orient="row"
+    )
     return left, right, answers
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--n", type=int, required=True)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--days", type=int, default=365)
@@ -225,11 +295,19 @@ def main() -> None:
     left.write_csv(args.out / "left.csv", float_precision=2)
     right.write_csv(args.out / "right.csv", float_precision=2)
     truth.write_csv(args.out / "truth.csv")
-    meta = {"n": args.n, "seed": args.seed, "days": args.days, "left_rows": left.height,
-            "right_rows": right.height, "kinds": dict(truth["kind"].value_counts().iter_rows())}
+    meta = {
+        "n": args.n,
+        "seed": args.seed,
+        "days": args.days,
+        "left_rows": left.height,
+        "right_rows": right.height,
+        "kinds": dict(truth["kind"].value_counts().iter_rows()),
+    }
     (args.out / "meta.json").write_text(json.dumps(meta, indent=1) + "\n")
-    print(f"{args.out}: {left.height:,} left, {right.height:,} right rows in "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"{args.out}: {left.height:,} left, {right.height:,} right rows in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
 
 
 if __name__ == "__main__":

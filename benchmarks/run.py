@@ -42,11 +42,16 @@ def one_run(data: Path, out: Path) -> dict[str, Any]:
     write_results(result, out, "parquet")
     written = time.perf_counter()
     return {
-        "import_s": imported - started, "read_s": read - imported, "match_s": matched - read,
-        "write_s": written - matched, "wall_s": written - imported,
+        "import_s": imported - started,
+        "read_s": read - imported,
+        "match_s": matched - read,
+        "write_s": written - matched,
+        "wall_s": written - imported,
         "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        "phases_s": result.summary["seconds"], "left_rows": left.table.num_rows,
-        "right_rows": right.table.num_rows, "matches": result.matches.num_rows,
+        "phases_s": result.summary["seconds"],
+        "left_rows": left.table.num_rows,
+        "right_rows": right.table.num_rows,
+        "matches": result.matches.num_rows,
     }
 
 
@@ -55,16 +60,28 @@ def measure(data: Path, out: Path, repeat: int) -> dict[str, Any]:
 
     runs = []
     for _ in range(repeat):
-        child = subprocess.run([sys.executable, __file__, "--child", str(data), str(out)],
-                               capture_output=True, text=True, check=True)
+        child = subprocess.run(
+            [sys.executable, __file__, "--child", str(data), str(out)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         runs.append(json.loads(child.stdout.strip().splitlines()[-1]))
-        print(f"  {data.name}: wall {runs[-1]['wall_s']:.2f} s, peak {runs[-1]['peak_rss_mib']:.0f} MiB",
-              file=sys.stderr)
+        print(
+            f"  {data.name}: wall {runs[-1]['wall_s']:.2f} s, peak {runs[-1]['peak_rss_mib']:.0f} MiB",
+            file=sys.stderr,
+        )
     quality = score_run(out, data / "truth.csv")
-    median = {k: statistics.median(r[k] for r in runs)
-              for k in ("read_s", "match_s", "write_s", "wall_s")}
-    return {"data": str(data), "runs": runs, "median": median,
-            "peak_rss_mib": max(r["peak_rss_mib"] for r in runs), "quality": quality}
+    median = {
+        k: statistics.median(r[k] for r in runs) for k in ("read_s", "match_s", "write_s", "wall_s")
+    }
+    return {
+        "data": str(data),
+        "runs": runs,
+        "median": median,
+        "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+        "quality": quality,
+    }
 
 
 def label(data: str) -> str:
@@ -73,9 +90,11 @@ def label(data: str) -> str:
 
 
 def table(results: list[dict[str, Any]]) -> str:
-    lines = ["| data | left + right rows | wall s | read | match | write | peak MiB | precision | recall | F1 "
-             "| split recall | splits whole | ambiguous L/R | pairs on partnerless rows |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| data | left + right rows | wall s | read | match | write | peak MiB | precision | recall | F1 "
+        "| split recall | splits whole | ambiguous L/R | pairs on partnerless rows |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for r in results:
         q, m, run = r["quality"], r["median"], r["runs"][0]
         lines.append(
@@ -83,7 +102,8 @@ def table(results: list[dict[str, Any]]) -> str:
             f"| {m['read_s']:.2f} | {m['match_s']:.2f} | {m['write_s']:.2f} | {r['peak_rss_mib']:,.0f} "
             f"| {q['precision']:.4f} | {q['recall']:.4f} | {q['f1']:.4f} | {q['recall_by_kind'].get('split', 0):.3f} "
             f"| {q['splits_complete']:.3f} | {q['ambiguous_left']:,}/{q['ambiguous_right']:,} "
-            f"| {q['pairs_on_rows_without_partner']:,} |")
+            f"| {q['pairs_on_rows_without_partner']:,} |"
+        )
     return "\n".join(lines)
 
 
@@ -91,9 +111,13 @@ def main() -> None:
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         print(json.dumps(one_run(Path(sys.argv[2]), Path(sys.argv[3]))))
         return
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--sizes", type=int, nargs="*", default=[])
-    parser.add_argument("--data", type=Path, nargs="*", default=[], help="existing data directories")
+    parser.add_argument(
+        "--data", type=Path, nargs="*", default=[], help="existing data directories"
+    )
     parser.add_argument("--root", type=Path, default=Path("/tmp/accord-bench"))
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3)
@@ -103,10 +127,23 @@ def main() -> None:
     for n in args.sizes:
         target = args.root / f"n{n}"
         if not (target / "truth.csv").exists():
-            subprocess.run([sys.executable, str(HERE / "generate.py"), "--n", str(n), "--seed",
-                            str(args.seed), "--out", str(target)], check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(HERE / "generate.py"),
+                    "--n",
+                    str(n),
+                    "--seed",
+                    str(args.seed),
+                    "--out",
+                    str(target),
+                ],
+                check=True,
+            )
         datasets.append(target)
-    results = [measure(d, args.root / "out" / f"{d.parent.name}-{d.name}", args.repeat) for d in datasets]
+    results = [
+        measure(d, args.root / "out" / f"{d.parent.name}-{d.name}", args.repeat) for d in datasets
+    ]
     (HERE / "results").mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     (HERE / "results" / f"run-{stamp}.json").write_text(json.dumps(results, indent=1) + "\n")

@@ -23,9 +23,14 @@ IDS = ["left_id", "right_id"]
 
 def predicted_pairs(out_dir: Path) -> pl.DataFrame:
     matches = pl.read_parquet(out_dir / "matches.parquet", columns=["left_ids", "right_ids"])
-    return (matches.explode("left_ids").explode("right_ids")
-            .select(left_id=pl.col("left_ids").cast(pl.Int64), right_id=pl.col("right_ids").cast(pl.Int64))
-            .unique())
+    return (
+        matches.explode("left_ids")
+        .explode("right_ids")
+        .select(
+            left_id=pl.col("left_ids").cast(pl.Int64), right_id=pl.col("right_ids").cast(pl.Int64)
+        )
+        .unique()
+    )
 
 
 def score_pairs(pred: pl.DataFrame, truth: pl.DataFrame) -> dict[str, Any]:
@@ -33,12 +38,15 @@ def score_pairs(pred: pl.DataFrame, truth: pl.DataFrame) -> dict[str, Any]:
     copies = truth.filter(pl.col("kind") == "duplicate").select(IDS)
     originals = main.select(IDS)
     # A copy shares one id with exactly one 1:1 truth pair: map the copy's pair onto it.
-    to_original = pl.concat([
-        copies.join(originals, on="right_id").select(*IDS, ol="left_id_right", orr="right_id"),
-        copies.join(originals, on="left_id").select(*IDS, ol="left_id", orr="right_id_right"),
-    ])
-    mapped = (pred.join(to_original, on=IDS, how="left")
-              .select(left_id=pl.coalesce("ol", "left_id"), right_id=pl.coalesce("orr", "right_id")))
+    to_original = pl.concat(
+        [
+            copies.join(originals, on="right_id").select(*IDS, ol="left_id_right", orr="right_id"),
+            copies.join(originals, on="left_id").select(*IDS, ol="left_id", orr="right_id_right"),
+        ]
+    )
+    mapped = pred.join(to_original, on=IDS, how="left").select(
+        left_id=pl.coalesce("ol", "left_id"), right_id=pl.coalesce("orr", "right_id")
+    )
     hits = main.join(mapped.unique(), on=IDS, how="semi")
     tp, n_pred, n_true = hits.height, pred.height, main.height
     precision = tp / n_pred if n_pred else 0.0
@@ -46,18 +54,27 @@ def score_pairs(pred: pl.DataFrame, truth: pl.DataFrame) -> dict[str, Any]:
     total = dict(main["kind"].value_counts().iter_rows())
     found = dict(hits["kind"].value_counts().iter_rows())
     split_sizes = main.filter(kind="split").group_by("left_id").len()
-    whole = hits.filter(kind="split").group_by("left_id").len().join(split_sizes, on=["left_id", "len"], how="semi")
+    whole = (
+        hits.filter(kind="split")
+        .group_by("left_id")
+        .len()
+        .join(split_sizes, on=["left_id", "len"], how="semi")
+    )
     lonely_left = truth.filter(kind="unmatched_left")["left_id"].implode()
     lonely_right = truth.filter(kind="unmatched_right")["right_id"].implode()
     return {
         "precision": precision,
         "recall": recall,
         "f1": 2 * precision * recall / (precision + recall) if tp else 0.0,
-        "pred_pairs": n_pred, "tp": tp, "fp": n_pred - tp, "fn": n_true - tp,
+        "pred_pairs": n_pred,
+        "tp": tp,
+        "fp": n_pred - tp,
+        "fn": n_true - tp,
         "recall_by_kind": {k: found.get(k, 0) / total[k] for k in PAIR_KINDS if total.get(k)},
         "splits_complete": whole.height / max(1, split_sizes.height),
         "pairs_on_rows_without_partner": pred.filter(
-            pl.col("left_id").is_in(lonely_left) | pl.col("right_id").is_in(lonely_right)).height,
+            pl.col("left_id").is_in(lonely_left) | pl.col("right_id").is_in(lonely_right)
+        ).height,
     }
 
 
@@ -71,13 +88,16 @@ def ambiguity(out_dir: Path, truth: pl.DataFrame) -> dict[str, int]:
         result[f"ambiguous_{side}"] = ambiguous.height
         if side == "left":
             result["ambiguous_left_with_partner"] = ambiguous.filter(
-                pl.col("id").cast(pl.Int64).is_in(partnered_left)).height
+                pl.col("id").cast(pl.Int64).is_in(partnered_left)
+            ).height
         del column
     return result
 
 
 def score_run(out_dir: Path, truth_path: Path) -> dict[str, Any]:
-    truth = pl.read_csv(truth_path, schema={"left_id": pl.Int64, "right_id": pl.Int64, "kind": pl.Utf8})
+    truth = pl.read_csv(
+        truth_path, schema={"left_id": pl.Int64, "right_id": pl.Int64, "kind": pl.Utf8}
+    )
     return {**score_pairs(predicted_pairs(out_dir), truth), **ambiguity(out_dir, truth)}
 
 

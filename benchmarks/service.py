@@ -49,9 +49,20 @@ def _peak_rss_mib(pid: int) -> float:
 def time_cli(left: Path, right: Path, out: Path) -> float:
     started = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "accord", "reconcile", str(left), str(right), "--rules",
-         str(RULES), "--out", str(out)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "accord",
+            "reconcile",
+            str(left),
+            str(right),
+            "--rules",
+            str(RULES),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
     )
     return time.perf_counter() - started
 
@@ -85,18 +96,30 @@ def time_service(left: Path, right: Path, admin_url: str, work: Path) -> dict[st
     }
     procs: list[subprocess.Popen[bytes]] = []
     try:
-        subprocess.run([sys.executable, "-m", "accord", "db", "upgrade"], env=env, check=True,
-                       capture_output=True)
-        procs.append(subprocess.Popen([sys.executable, "-m", "accord", "serve"], env=env,
-                                      stderr=subprocess.DEVNULL))
-        procs.append(subprocess.Popen([sys.executable, "-m", "accord", "worker",
-                                       "--poll-interval", "0.2"], env=env,
-                                      stderr=subprocess.DEVNULL))
+        subprocess.run(
+            [sys.executable, "-m", "accord", "db", "upgrade"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "accord", "serve"], env=env, stderr=subprocess.DEVNULL
+            )
+        )
+        procs.append(
+            subprocess.Popen(
+                [sys.executable, "-m", "accord", "worker", "--poll-interval", "0.2"],
+                env=env,
+                stderr=subprocess.DEVNULL,
+            )
+        )
         api = httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=600)
         _wait(lambda: _live(api), 60, "the API")
         api.post("/auth/register", json={"email": "bench@example.com", "password": PASSWORD})
-        token = api.post("/auth/login", json={"email": "bench@example.com",
-                                              "password": PASSWORD}).json()["access_token"]
+        token = api.post(
+            "/auth/login", json={"email": "bench@example.com", "password": PASSWORD}
+        ).json()["access_token"]
         api.headers["Authorization"] = f"Bearer {token}"
         project = api.post("/projects", json={"name": "bench"}).json()["id"]
         phases: dict[str, float] = {}
@@ -105,22 +128,35 @@ def time_service(left: Path, right: Path, admin_url: str, work: Path) -> dict[st
         for side, path in (("left", left), ("right", right)):
             mark = time.perf_counter()
             with path.open("rb") as fh:
-                response = api.post(f"/projects/{project}/datasets",
-                                    files={"file": (path.name, fh, "text/csv")})
+                response = api.post(
+                    f"/projects/{project}/datasets", files={"file": (path.name, fh, "text/csv")}
+                )
             response.raise_for_status()
             ids.append(response.json()["id"])
             phases[f"upload_{side}"] = time.perf_counter() - mark
         mark = time.perf_counter()
         for dataset_id in ids:
-            _wait(lambda d=dataset_id: api.get(f"/projects/{project}/datasets/{d}").json()[
-                "status"] in ("ready", "failed"), 900, "parsing")
+            _wait(
+                lambda d=dataset_id: (
+                    api.get(f"/projects/{project}/datasets/{d}").json()["status"]
+                    in ("ready", "failed")
+                ),
+                900,
+                "parsing",
+            )
         phases["parse_both (worker)"] = time.perf_counter() - mark
-        ruleset = api.post(f"/projects/{project}/rulesets",
-                           json={"name": "bench", "document": RULES.read_text()}).json()["id"]
+        ruleset = api.post(
+            f"/projects/{project}/rulesets", json={"name": "bench", "document": RULES.read_text()}
+        ).json()["id"]
         mark = time.perf_counter()
-        job = api.post(f"/projects/{project}/jobs", json={
-            "left_dataset_id": ids[0], "right_dataset_id": ids[1], "ruleset_id": ruleset,
-        }).json()["id"]
+        job = api.post(
+            f"/projects/{project}/jobs",
+            json={
+                "left_dataset_id": ids[0],
+                "right_dataset_id": ids[1],
+                "ruleset_id": ruleset,
+            },
+        ).json()["id"]
         done = _wait(lambda: _finished(api, project, job), 1800, "the job")
         phases["job (queue to stored)"] = time.perf_counter() - mark
         total = time.perf_counter() - started
@@ -130,8 +166,10 @@ def time_service(left: Path, right: Path, admin_url: str, work: Path) -> dict[st
             "job_phase_seconds": done["phase_seconds"],
             "status": done["status"],
             "stored_results": (done.get("summary") or {}).get("stored_results"),
-            "peak_rss_mib": {"api": _peak_rss_mib(procs[0].pid),
-                             "worker": _peak_rss_mib(procs[1].pid)},
+            "peak_rss_mib": {
+                "api": _peak_rss_mib(procs[0].pid),
+                "worker": _peak_rss_mib(procs[1].pid),
+            },
         }
     finally:
         for proc in procs:
@@ -164,20 +202,28 @@ def main() -> None:
         cli_s = time_cli(left, right, work / "cli-out")
         service = time_service(left, right, args.database_url, work)
     rows = sum(1 for _ in left.open()) - 1
-    report = {"rows_left": rows, "cli_s": cli_s, "service": service,
-              "overhead": service["total_s"] / cli_s - 1}
+    report = {
+        "rows_left": rows,
+        "cli_s": cli_s,
+        "service": service,
+        "overhead": service["total_s"] / cli_s - 1,
+    }
     out = HERE / "results" / f"service-{rows}-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(report, indent=2))
-    print(f"| step | seconds |\n|---|---:|\n| CLI `accord reconcile` (read, match, write) | "
-          f"{cli_s:.1f} |")
+    print(
+        f"| step | seconds |\n|---|---:|\n| CLI `accord reconcile` (read, match, write) | "
+        f"{cli_s:.1f} |"
+    )
     for step, seconds in service["phases_s"].items():
         print(f"| service: {step} | {seconds:.1f} |")
     for step, seconds in service["job_phase_seconds"].items():
         print(f"| worker: {step} | {seconds:.1f} |")
     print(f"| **service total, upload to results stored** | **{service['total_s']:.1f}** |")
-    print(f"\noverhead over the CLI: {report['overhead']:+.0%}; results stored: "
-          f"{service['stored_results']:,}; peak RSS MiB: {service['peak_rss_mib']}")
+    print(
+        f"\noverhead over the CLI: {report['overhead']:+.0%}; results stored: "
+        f"{service['stored_results']:,}; peak RSS MiB: {service['peak_rss_mib']}"
+    )
 
 
 if __name__ == "__main__":

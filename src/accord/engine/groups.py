@@ -47,9 +47,9 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
     one_amount = spec.sum.left if one == "l" else spec.sum.right
     many_amount = spec.sum.right if one == "l" else spec.sum.left
     shared = [f"m.{many_side.column(c)}" for c in spec.same]
-    group_key = (
-        f"struct_pack({', '.join(f'k{i} := {c}' for i, c in enumerate(shared))})" if shared else "0"
-    )
+    # Members share the key: compared as one hash (a collision would also need equal
+    # amounts summing to the target within the window to matter).
+    group_key = f"hash({', '.join(shared)})" if shared else "0"
     ws.con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE members_all AS
@@ -83,28 +83,30 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
     )
 
 
-def _solutions(ws: Workspace, max_size: int) -> None:
+def _solutions(ws: Workspace, max_size: int, exact: bool) -> None:
     """Table `solutions`(o_row, rows, score): every subset of members hitting its target.
 
     Meet in the middle: a subset of size s is a run of the first ceil(s/2) members (in
     `ord` order) followed by the last floor(s/2), found by a hash join on the amount the
-    first part still misses. Only parts up to half the group size are ever enumerated.
+    first part still misses. Only parts up to half the group size are ever enumerated,
+    and their members are kept in plain columns (m1, m2, ...): lists only for solutions.
     """
     con = ws.con
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE part_1 AS
-        SELECT o_row, [m_row] AS rows, ord AS first, ord AS last, units AS total, score,
+        SELECT o_row, m_row AS m1, ord AS first, ord AS last, units AS total, score,
                g, target, tol
         FROM members;
         CREATE OR REPLACE TEMP TABLE solutions (o_row BIGINT, rows BIGINT[], score DOUBLE);
         """
     )
     for size in range(2, (max_size + 1) // 2 + 1):
+        kept = ", ".join(f"p.m{i}" for i in range(1, size))
         con.execute(
             f"""
             CREATE OR REPLACE TEMP TABLE part_{size} AS
-            SELECT p.o_row, list_append(p.rows, m.m_row) AS rows, p.first, m.ord AS last,
+            SELECT p.o_row, {kept}, m.m_row AS m{size}, p.first, m.ord AS last,
                    p.total + m.units AS total, (p.score * {size - 1} + m.score) / {size} AS score,
                    p.g, p.target, p.tol
             FROM part_{size - 1} p
@@ -114,16 +116,26 @@ def _solutions(ws: Workspace, max_size: int) -> None:
         )
     for size in range(2, max_size + 1):
         head, tail = (size + 1) // 2, size // 2
-        # Bands one tolerance wide: the tail is looked up by the amount the head misses.
+        rows = ", ".join(
+            [f"h.m{i}" for i in range(1, head + 1)] + [f"t.m{i}" for i in range(1, tail + 1)]
+        )
+        if exact:  # the tail's total is exactly what the head misses
+            lookup = (
+                f"FROM part_{head} h JOIN part_{tail} t ON t.o_row = h.o_row AND t.g = h.g "
+                f"AND t.total = h.target - h.total"
+            )
+        else:  # bands one tolerance wide, the head looking in its band and both neighbours
+            lookup = (
+                f"FROM (SELECT *, floor((target - total) / (tol + 1))::BIGINT + o AS band "
+                f"FROM part_{head}, range(-1, 2) AS shift(o)) h "
+                f"JOIN (SELECT *, floor(total / (tol + 1))::BIGINT AS band FROM part_{tail}) t "
+                f"ON t.o_row = h.o_row AND t.g = h.g AND t.band = h.band"
+            )
         con.execute(
             f"""
             INSERT INTO solutions
-            SELECT h.o_row, list_sort(list_concat(h.rows, t.rows)),
-                   (h.score * {head} + t.score * {tail}) / {size}
-            FROM (SELECT *, floor((target - total) / (tol + 1))::BIGINT + o AS band
-                  FROM part_{head}, range(-1, 2) AS shift(o)) h
-            JOIN (SELECT *, floor(total / (tol + 1))::BIGINT AS band FROM part_{tail}) t
-              ON t.o_row = h.o_row AND t.g = h.g AND t.band = h.band
+            SELECT h.o_row, list_sort([{rows}]), (h.score * {head} + t.score * {tail}) / {size}
+            {lookup}
             WHERE h.last < t.first AND abs(h.target - h.total - t.total) <= h.tol
             """
         )
@@ -156,7 +168,8 @@ def run_one_to_many(ws: Workspace, match_pass: MatchPass, pass_no: int, one: Sid
     """Find groups for one pass; leaves `accepted_groups`(o_row, rows, score)."""
     assert match_pass.group is not None
     _members(ws, match_pass, one, pass_no)
-    _solutions(ws, match_pass.group.max_size)
+    exact = match_pass.group.sum.absolute == 0 and match_pass.group.sum.relative == 0
+    _solutions(ws, match_pass.group.max_size, exact)
     _accept_unique(ws, one, pass_no)
 
 

@@ -1,43 +1,37 @@
 """Why each record was left unmatched: one reason code per record.
 
 Precedence: a duplicate is a duplicate; a record that had equally good candidates is
-ambiguous; a record whose best candidate among the left-overs failed a threshold is
-below_threshold (with that score); anything else had no candidate at all.
+ambiguous; a record whose best candidate in some pass failed a threshold is
+below_threshold (with that score and candidate); anything else had no candidate at all.
 """
 
 from __future__ import annotations
 
-from accord.engine.candidates import candidate_sql
-from accord.engine.workspace import SideKey, Workspace, free_rows_sql, refresh_free_rows
+from accord.engine.workspace import SideKey, Workspace
 
 REASONS = ("duplicate", "ambiguous", "below_threshold", "no_candidate")
 
 
-def note_near_misses(ws: Workspace) -> None:
-    """Score the left-over records against each other with thresholds off, per 1:1 pass."""
-    refresh_free_rows(ws)
-    for pass_no, match_pass in enumerate(ws.rules.passes):
-        if match_pass.cardinality != "one_to_one":
-            continue
-        pairs = candidate_sql(
-            ws,
-            list(match_pass.conditions),
-            free_rows_sql(ws, "l"),
-            free_rows_sql(ws, "r"),
-            min_score=match_pass.min_score,
-            apply_thresholds=False,
+def note_near_misses(ws: Workspace, pass_no: int, blocked: str) -> None:
+    """Note, for records this pass did not match, their best candidates that failed a threshold.
+
+    `blocked` holds every pair the pass compared (l_row, r_row, score, passes_thresholds),
+    so this costs no second comparison; candidates are the best-scoring ones.
+    """
+    for side, other in (("l", "r"), ("r", "l")):
+        ws.con.execute(
+            f"""
+            INSERT INTO notes
+            SELECT '{side}', {side}_row, {pass_no}, 'below_threshold', best,
+                   list({other}_row) FILTER (WHERE score = best),
+                   'best candidate scores ' || CAST(round(best, 3) AS VARCHAR)
+                   || ', below the pass''s thresholds'
+            FROM (SELECT *, max(score) OVER (PARTITION BY {side}_row) AS best FROM {blocked}
+                  WHERE NOT passes_thresholds
+                    AND {side}_row NOT IN (SELECT {side}_row FROM accepted))
+            GROUP BY {side}_row, best
+            """
         )
-        ws.con.execute(f"CREATE OR REPLACE TEMP TABLE near AS {pairs}")
-        for side, other in (("l", "r"), ("r", "l")):
-            ws.con.execute(
-                f"""
-                INSERT INTO notes
-                SELECT '{side}', {side}_row, {pass_no}, 'below_threshold', max(score),
-                       list({other}_row ORDER BY score DESC, {other}_row)[1:3],
-                       'best candidate scores ' || CAST(round(max(score), 3) AS VARCHAR)
-                FROM near GROUP BY {side}_row
-                """
-            )
 
 
 def reasons_sql(ws: Workspace, side: SideKey) -> str:

@@ -38,7 +38,21 @@ class WordsStep(BaseModel):
     words: dict[str, str] = Field(min_length=1)
 
 
-NormaliserStep = SimpleStep | ReplaceStep | WordsStep
+class WordPrefixStep(BaseModel):
+    """Keep the first n characters of each word: a blocking key that survives later typos."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    word_prefix: int = Field(ge=1, le=20)
+
+
+class WordSuffixStep(BaseModel):
+    """Keep the last n characters of each word: survives typos near the start of a word."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    word_suffix: int = Field(ge=1, le=20)
+
+
+NormaliserStep = SimpleStep | ReplaceStep | WordsStep | WordPrefixStep | WordSuffixStep
 
 # Legal-form words dropped by `legal_forms`, lower case, after punctuation is removed
 # ('S.A.' → 'sa'), so 'Acme Ltd' and 'ACME Limited' compare equal.
@@ -106,6 +120,12 @@ def step_sql(step: NormaliserStep, expr: str) -> str:
         cases = " ".join(f"WHEN {_quote(k)} THEN {_quote(v)}" for k, v in step.words.items())
         mapped = f"list_transform({_tokens_sql(expr)}, lambda t: CASE t {cases} ELSE t END)"
         return f"array_to_string(list_filter({mapped}, lambda t: t <> ''), ' ')"
+    if isinstance(step, WordPrefixStep):
+        cut = f"list_transform({_tokens_sql(expr)}, lambda t: left(t, {step.word_prefix}))"
+        return f"array_to_string({cut}, ' ')"
+    if isinstance(step, WordSuffixStep):
+        cut = f"list_transform({_tokens_sql(expr)}, lambda t: right(t, {step.word_suffix}))"
+        return f"array_to_string({cut}, ' ')"
     simple: dict[str, str] = {
         "lower": f"lower({expr})",
         "upper": f"upper({expr})",

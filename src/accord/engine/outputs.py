@@ -7,6 +7,9 @@ import pyarrow as pa
 from accord.engine.leftovers import reasons_sql
 from accord.engine.workspace import ROW, SideKey, Workspace, quote
 
+# Candidates listed per left-over record; the lowest ids, so the list is order-independent.
+MAX_LISTED = 20
+
 
 def _pass_names_sql(ws: Workspace) -> str:
     rows = ", ".join(
@@ -74,7 +77,7 @@ def unmatched_table(ws: Workspace, side: SideKey) -> pa.Table:
         f"""
         WITH u AS ({reasons_sql(ws, side)}),
         candidate_ids AS (
-            SELECT c._row, list(o.{other_id} ORDER BY o.{other_id}) AS ids
+            SELECT c._row, list(o.{other_id} ORDER BY o.{other_id})[1:{MAX_LISTED}] AS ids
             FROM (SELECT _row, unnest(candidates) AS other_row FROM u
                   WHERE reason <> 'duplicate') c
             JOIN {other.rows} o ON o._row = c.other_row

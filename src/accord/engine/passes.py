@@ -5,6 +5,7 @@ from __future__ import annotations
 from accord.engine.assign import assign_one_to_one
 from accord.engine.candidates import candidate_sql
 from accord.engine.groups import run_many_to_many, run_one_to_many
+from accord.engine.leftovers import note_near_misses
 from accord.engine.rules import MatchPass
 from accord.engine.workspace import Workspace, free_rows_sql, refresh_free_rows
 
@@ -35,15 +36,23 @@ def run_pass(ws: Workspace, match_pass: MatchPass, pass_no: int) -> int:
     """Match what this pass can among the free records; returns how many matches it made."""
     refresh_free_rows(ws)
     if match_pass.cardinality == "one_to_one":
-        candidates = candidate_sql(
+        compared = candidate_sql(
             ws,
             list(match_pass.conditions),
             free_rows_sql(ws, "l"),
             free_rows_sql(ws, "r"),
             min_score=match_pass.min_score,
+            apply_thresholds=False,
         )
-        ws.con.execute(f"CREATE OR REPLACE TEMP TABLE pass_candidates AS {candidates}")
+        ws.con.execute(
+            f"""
+            CREATE OR REPLACE TEMP TABLE pass_compared AS {compared};
+            CREATE OR REPLACE TEMP TABLE pass_candidates AS
+            SELECT l_row, r_row, score FROM pass_compared WHERE passes_thresholds;
+            """
+        )
         assign_one_to_one(ws, "pass_candidates", pass_no)
+        note_near_misses(ws, pass_no, "pass_compared")
         return _record(
             ws, pass_no, "SELECT [l_row] AS l_rows, [r_row] AS r_rows, score FROM accepted"
         )

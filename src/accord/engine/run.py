@@ -10,7 +10,6 @@ import pyarrow as pa
 from accord.engine.candidates import register_functions
 from accord.engine.duplicates import mark_duplicates
 from accord.engine.explain import build_explanations
-from accord.engine.leftovers import note_near_misses
 from accord.engine.outputs import matches_table, unmatched_table
 from accord.engine.passes import run_pass
 from accord.engine.results import ReconcileResult
@@ -59,7 +58,6 @@ def reconcile(
             phase(f"pass:{match_pass.name}", 2 + number)
             run_pass(ws, match_pass, number)
         phase("results", 2 + len(passes))
-        note_near_misses(ws)
         build_explanations(ws)
         matches = matches_table(ws)
         unmatched_left = unmatched_table(ws, "l")
