@@ -7,6 +7,7 @@ import re
 import duckdb
 import pyarrow as pa
 
+from accord.engine.ingest.expressions import ValueCheck
 from accord.engine.ingest.plan import Plan
 from accord.engine.ingest.problems import IngestError, Problem
 
@@ -39,41 +40,43 @@ def find_bad_values(
 ) -> tuple[list[Problem], bool]:
     """The first `limit` bad values in file order, and whether there are more.
 
-    `row_number() OVER ()` numbers rows in scan order: DuckDB keeps insertion order
-    (its default `preserve_insertion_order`), also when it reads a file in parallel.
+    One scan flags every check on every row and keeps the first rows with a flag;
+    `row_number() OVER ()` numbers rows in scan order, because DuckDB keeps
+    insertion order (`preserve_insertion_order`) also when it reads in parallel.
     """
-    source = plan.source
     checks = [check for output in plan.outputs for check in output.checks]
     if not checks:
         return [], False
-    branches = [
-        f"SELECT row_number, {index} AS check_index, CAST({check.value_sql} AS VARCHAR) AS value "
-        f"FROM numbered WHERE {check.bad_sql}"
+    flags = ", ".join(
+        f"({check.bad_sql}) AS bad_{index}, CAST({check.value_sql} AS VARCHAR) AS value_{index}"
         for index, check in enumerate(checks)
-    ]
-    query = (
-        f"WITH numbered AS (SELECT row_number() OVER () AS row_number, * "
-        f"FROM (SELECT {plan.source_select()} FROM {source.relation})) "
-        f"SELECT * FROM ({' UNION ALL '.join(branches)}) "
-        f"ORDER BY row_number, check_index LIMIT {limit + 1}"
     )
-    rows = connection.sql(query).fetchall()
-    problems = []
-    for row_number, check_index, value in rows[:limit]:
-        check = checks[check_index]
-        line = None
-        if source.first_data_line is not None:
-            line = source.first_data_line + row_number - 1
-        rule = check.rule
-        if check.inferred and row_number > plan.options.sample_rows:
-            rule += (
-                f" (the type was inferred from the first {plan.options.sample_rows:,} rows; "
-                "give it in the mapping)"
-            )
-        problems.append(
-            Problem(source.file, rule, row=row_number, line=line, column=check.column, value=value)
+    any_bad = " OR ".join(f"bad_{index}" for index in range(len(checks)))
+    query = (
+        f"SELECT * FROM (SELECT row_number() OVER () AS row_number, {flags} "
+        f"FROM (SELECT {plan.source_select()} FROM {plan.source.relation})) "
+        f"WHERE {any_bad} ORDER BY row_number LIMIT {limit + 1}"
+    )
+    found = [
+        (row[0], check, row[2 + 2 * index])
+        for row in connection.sql(query).fetchall()
+        for index, check in enumerate(checks)
+        if row[1 + 2 * index]
+    ]
+    return [_bad_value(plan, *bad) for bad in found[:limit]], len(found) > limit
+
+
+def _bad_value(plan: Plan, row_number: int, check: ValueCheck, value: str | None) -> Problem:
+    source, sample_rows = plan.source, plan.options.sample_rows
+    line = None
+    if source.first_data_line is not None:
+        line = source.first_data_line + row_number - 1
+    rule = check.rule
+    if check.inferred and row_number > sample_rows:
+        rule += (
+            f" (the type was inferred from the first {sample_rows:,} rows; give it in the mapping)"
         )
-    return problems, len(rows) > limit
+    return Problem(source.file, rule, row=row_number, line=line, column=check.column, value=value)
 
 
 def reader_problem(file: str, error: duckdb.Error) -> Problem:

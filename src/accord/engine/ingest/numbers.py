@@ -110,34 +110,40 @@ def guess_number_format(values: list[str], allowed_misfits: int) -> NumberGuess 
 def decimal_sql(column_sql: str, mark: DecimalMark | None, scale: int) -> str:
     """DuckDB expression: the exact decimal, or NULL where the text is not money."""
     target = duckdb_type(ColumnType.DECIMAL, scale)
-    # Most files write plain `-421.37`: a cheap check and a cast, the full pattern for the rest.
-    plain = quote_literal(f"^[+-]?[0-9]+(\\.[0-9]{{0,{scale}}}0*)?$")
-    full = _full_parse_sql(column_sql, mark or DecimalMark.POINT, scale, target)
+    mark = mark or DecimalMark.POINT
+    # Most values are plain, `-421.37` or `-421,37`: a cheap check and a cast; the full
+    # pattern (thousands, brackets, currency) only for the rest.
+    plain = quote_literal(f"^[+-]?[0-9]+({re.escape(mark.value)}[0-9]{{0,{scale}}}0*)?$")
+    as_point = column_sql if mark is DecimalMark.POINT else f"replace({column_sql}, ',', '.')"
+    full = _full_parse_sql(column_sql, mark, scale, target)
     return (
         f"CASE WHEN regexp_matches({column_sql}, {plain}) "
-        f"THEN TRY_CAST({column_sql} AS {target}) ELSE {full} END"
+        f"THEN TRY_CAST({as_point} AS {target}) ELSE {full} END"
     )
+
+
+# A debit/credit word on its own: `DR`, not the DR inside a currency code such as IDR.
+_SIDE_WORD = "(^|[^A-Za-z])[CcDd][Rr]([^A-Za-z]|$)"
+_DEBIT_WORD = "(^|[^A-Za-z])[Dd][Rr]([^A-Za-z]|$)"
+
+
+def digits_sql(column_sql: str, mark: DecimalMark) -> str:
+    """The number in a money text as DuckDB can cast it: digits and a `.` only."""
+    digits = f"regexp_replace({column_sql}, {quote_literal('[^0-9' + mark.value + ']')}, '', 'g')"
+    return f"replace({digits}, ',', '.')" if mark is DecimalMark.COMMA else digits
 
 
 def _full_parse_sql(column_sql: str, mark: DecimalMark, scale: int, target: str) -> str:
-    # A one-element list and a lambda give the extracted groups a name without a subquery.
-    pattern = quote_literal(money_pattern(mark, scale))
-    groups = "['open', 'sign', 'number', 'close', 'trail', 'side']"
-    parts = f"regexp_extract({column_sql}, {pattern}, {groups})"
-    thousands = quote_literal("[" + re.escape(mark.thousands) + "]")
-    digits = f"regexp_replace(p.number, {thousands}, '', 'g')"
-    if mark is DecimalMark.COMMA:
-        digits = f"replace({digits}, ',', '.')"
-    negative = "p.open <> '' OR p.sign = '-' OR p.trail = '-' OR upper(p.side) = 'DR'"
-    markers = (
-        "(p.open <> '')::INT + (p.sign <> '')::INT + (p.trail <> '')::INT + (p.side <> '')::INT"
-    )
-    checked = f"p.number <> '' AND (p.open = '') = (p.close = '') AND {markers} <= 1"
-    value = (
-        f"CASE WHEN {checked} THEN CASE WHEN {negative} THEN -TRY_CAST({digits} AS {target}) "
-        f"ELSE TRY_CAST({digits} AS {target}) END END"
-    )
-    return f"list_transform([{parts}], lambda p: {value})[1]"
+    # The pattern decides validity; plain string functions then find sign and digits.
+    # Extracting the pattern's groups instead would cost ten times as much per value.
+    x = column_sql
+    shape = f"regexp_matches({x}, {quote_literal(money_pattern(mark, scale))})"
+    signs = f"length({x}) - length(replace(replace({x}, '-', ''), '+', ''))"
+    markers = f"{signs} + contains({x}, '(')::INT + regexp_matches({x}, '{_SIDE_WORD}')::INT"
+    valid = f"{shape} AND contains({x}, '(') = contains({x}, ')') AND {markers} <= 1"
+    negative = f"contains({x}, '-') OR contains({x}, '(') OR regexp_matches({x}, '{_DEBIT_WORD}')"
+    number = f"TRY_CAST({digits_sql(x, mark)} AS {target})"
+    return f"CASE WHEN {valid} THEN CASE WHEN {negative} THEN -{number} ELSE {number} END END"
 
 
 def _matches(

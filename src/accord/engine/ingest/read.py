@@ -86,8 +86,12 @@ def read_table(
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """A private in-memory DuckDB connection that converts times with offsets to UTC."""
+    """A private in-memory DuckDB connection: times with offsets to UTC, no progress bar.
+
+    DuckDB draws a progress bar on the terminal for long queries; a library must not.
+    """
     connection = duckdb.connect()
+    connection.execute("SET enable_progress_bar = false")
     connection.execute("SET TimeZone = 'UTC'")
     return connection
 

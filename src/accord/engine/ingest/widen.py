@@ -11,7 +11,12 @@ import duckdb
 
 from accord.engine.ingest.column_types import DEFAULT_MONEY_SCALE, ColumnType
 from accord.engine.ingest.infer import ColumnGuess
-from accord.engine.ingest.numbers import DecimalMark, money_pattern, parse_number_format
+from accord.engine.ingest.numbers import (
+    DecimalMark,
+    digits_sql,
+    money_pattern,
+    parse_number_format,
+)
 from accord.engine.ingest.plan import Plan, source_items, text_ref
 from accord.engine.ingest.problems import Problem, Severity
 from accord.engine.ingest.sql import quote_literal
@@ -62,8 +67,7 @@ def _scale_if_all_amounts(
 ) -> int | None:
     """Decimal places the column needs if every value is an amount, else None."""
     pattern = quote_literal(money_pattern(mark))
-    # Group 3 of the money pattern is the number; the fraction follows the decimal mark.
-    fraction = f"split_part(regexp_extract(t, {pattern}, 3), {quote_literal(mark.value)}, 2)"
+    fraction = f"split_part({digits_sql('t', mark)}, '.', 2)"
     misfits, longest = connection.sql(
         f"SELECT count(*) FILTER (WHERE NOT regexp_matches(t, {pattern})), max(length({fraction})) "
         f"FROM (SELECT nullif(trim({text_sql}), '') AS t FROM {relation}) WHERE t IS NOT NULL"
