@@ -132,7 +132,7 @@ def _results_sql(job_id: str, rules: RuleSet) -> str:
            k.explanation, k.differences, NULL AS reason, NULL AS reason_detail,
            coalesce(l.left_search, '') || ' ' || coalesce(r.right_search, '') AS search_text,
            CASE d.action WHEN 'confirm' THEN 'confirmed' WHEN 'reject' THEN 'rejected'
-                         WHEN 'unmatch' THEN 'rejected' ELSE 'pending' END AS review_status,
+                         WHEN 'unmatch' THEN 'unmatched' ELSE 'pending' END AS review_status,
            d.note AS review_note
     FROM keyed k
     LEFT JOIN ({_gather_sql("keyed", "left_ids", "lrec", "left")}) l ON l.row_key = k.row_key
