@@ -78,9 +78,10 @@ def test_a_bad_value_after_the_sample_is_still_caught(write_file: WriteFile) -> 
 
 
 def test_null_values_option_reads_placeholders_as_missing(write_file: WriteFile) -> None:
-    text = "amount\n1.00\nN/A\n2.00\n"
+    text = "amount,memo\n1.00,x\nN/A,N/A\n2.00,y\n"
     table = read_table(write_file("na.csv", text), ReadOptions(null_values=("N/A",))).table
     assert table.column("amount").null_count == 1
+    assert table.column("memo").to_pylist() == ["x", None, "y"]
 
 
 def test_mapping_naming_a_missing_column_lists_the_real_ones(write_file: WriteFile) -> None:

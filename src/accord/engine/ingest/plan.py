@@ -158,9 +158,8 @@ def _column_output(
     if wanted is None and rule is not None and rule.format is not None:
         column_type = type_of_format(rule.format, column_type)
     if column_type is ColumnType.STRING:
-        # A no-op for text; Parquet numbers and dates asked to be strings become their text.
-        as_text = f"CAST({raw_ref(position)} AS VARCHAR)"
-        return untyped_output(output_name, name, as_text, ColumnType.STRING)
+        # The text as read (null words aside); Parquet numbers and dates become their text.
+        return untyped_output(output_name, name, text_ref(position), ColumnType.STRING)
     given_format = rule.format if rule is not None else None
     if guessed is not None and guessed.ambiguity is not None and guessed.type is column_type:
         if given_format is None:
