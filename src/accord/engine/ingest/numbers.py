@@ -1,9 +1,10 @@
-"""Money as real files write it, parsed exactly into decimals by one regular expression.
+"""Money as real files write it, read exactly into decimals.
 
 Handled: `1,234.56`, `1.234,56`, `1 234,56`, `1'234.56`, `(12.00)`, `12.00-`, `-12.00`,
 `12.00 DR` / `12.00 CR`, and currency marks around the number (`$`, `€`, `£`, `USD 12.00`,
-`12.00 EUR`). The same pattern runs in Python (inference on a sample) and in DuckDB's
-RE2 (conversion of the whole file), so it sticks to the syntax both share.
+`12.00 EUR`). One regular expression says whether a value is money; it runs in Python
+(inference on a sample) and in DuckDB's RE2 (the whole file), so it sticks to the syntax
+both share. In DuckDB, sign and digits are then read with plain string functions.
 """
 
 from __future__ import annotations
