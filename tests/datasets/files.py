@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.jobs.seed import RULES as SEEDED_RULES
+
 BANK_CSV = (
     "id,booking_date,amount,reference,counterparty\n"
     'B1,2026-03-01,"1,234.56",INV-1,Acme Ltd\n'
@@ -19,31 +21,5 @@ LEDGER_CSV = (
 MALFORMED_CSV = (
     "id,booking_date,amount\nB1,2026-03-01,10.00\nB2,2026-03-02,12.50\nB3,2026-03-03,ten pounds\n"
 )
-RULES = {
-    "version": 1,
-    "left": {"name": "bank", "id": "id", "amount": "amount"},
-    "right": {"name": "ledger", "id": "id", "amount": "amount"},
-    "passes": [
-        {
-            "name": "reference",
-            "conditions": [
-                {"type": "equal", "left": "reference", "right": "doc_ref"},
-                {"type": "tolerance", "left": "amount", "right": "amount", "absolute": 1.0},
-            ],
-        },
-        {
-            "name": "amount_date",
-            "action": "suggest",
-            "conditions": [
-                {"type": "equal", "left": "amount", "right": "amount"},
-                {
-                    "type": "date_window",
-                    "left": "booking_date",
-                    "right": "posted_date",
-                    "min_days": -3,
-                    "max_days": 3,
-                },
-            ],
-        },
-    ],
-}
+# The same rules as the seeded jobs: bank (left) against ledger (right).
+RULES = SEEDED_RULES

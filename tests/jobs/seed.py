@@ -87,14 +87,13 @@ class Seeded:
     version_id: uuid.UUID
 
 
-def seed_project(db_url: str, data_dir: Path, n: int = 300) -> Seeded:
-    left, right = bank_and_ledger(n)
+def seed_into(
+    db_url: str, data_dir: Path, project_id: uuid.UUID, left: pa.Table, right: pa.Table
+) -> Seeded:
+    """Two ready data sets (Parquet in `data_dir`) and a rule set, in an existing project."""
     (data_dir / "datasets").mkdir(parents=True, exist_ok=True)
-    ids = {k: uuid.uuid4() for k in ("project", "left", "right", "ruleset", "version")}
+    ids = {k: uuid.uuid4() for k in ("left", "right", "ruleset", "version")}
     with psycopg.connect(db_url, autocommit=True) as conn:
-        conn.execute(
-            "INSERT INTO projects (id, name) VALUES (%s, 'Seeded project')", (ids["project"],)
-        )
         for side, table in (("left", left), ("right", right)):
             relative = f"datasets/{ids[side]}.parquet"
             pq.write_table(table, data_dir / relative)
@@ -104,7 +103,7 @@ def seed_project(db_url: str, data_dir: Path, n: int = 300) -> Seeded:
                 "VALUES (%s, %s, %s, %s, %s, 0, 'ready', %s, %s, %s)",
                 (
                     ids[side],
-                    ids["project"],
+                    project_id,
                     side,
                     f"{side}.csv",
                     "0" * 64,
@@ -115,14 +114,22 @@ def seed_project(db_url: str, data_dir: Path, n: int = 300) -> Seeded:
             )
         conn.execute(
             "INSERT INTO rulesets (id, project_id, name) VALUES (%s, %s, 'bank')",
-            (ids["ruleset"], ids["project"]),
+            (ids["ruleset"], project_id),
         )
         conn.execute(
             "INSERT INTO ruleset_versions (id, ruleset_id, version, document) "
             "VALUES (%s, %s, 1, %s)",
             (ids["version"], ids["ruleset"], json.dumps(RULES)),
         )
-    return Seeded(ids["project"], ids["left"], ids["right"], ids["ruleset"], ids["version"])
+    return Seeded(project_id, ids["left"], ids["right"], ids["ruleset"], ids["version"])
+
+
+def seed_project(db_url: str, data_dir: Path, n: int = 300) -> Seeded:
+    """A new project holding `n` generated bank lines, their ledger and a rule set."""
+    project_id = uuid.uuid4()
+    with psycopg.connect(db_url, autocommit=True) as conn:
+        conn.execute("INSERT INTO projects (id, name) VALUES (%s, 'Seeded project')", (project_id,))
+    return seed_into(db_url, data_dir, project_id, *bank_and_ledger(n))
 
 
 def queue_job(db_url: str, seeded: Seeded) -> uuid.UUID:

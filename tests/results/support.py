@@ -17,7 +17,6 @@ from typing import Any
 
 import psycopg
 import pyarrow as pa
-import pyarrow.parquet as pq
 import pytest
 from fastapi.testclient import TestClient
 
@@ -25,7 +24,7 @@ from accord.db.url import sqlalchemy_url
 from accord.jobs.worker import Worker, WorkerConfig
 from tests.auth.support import CHEAP_ARGON2, signed_up
 from tests.conftest import TEST_SECRETS
-from tests.jobs.seed import RULES, Seeded, bank_and_ledger, queue_job
+from tests.jobs.seed import Seeded, bank_and_ledger, queue_job, seed_into
 
 # Left references and right document refs a spreadsheet would evaluate, unless neutralised.
 FORMULAS = ['=HYPERLINK("http://evil.example","click")', "+1", "@x", "-2+3", "\tTAB", "\rCR"]
@@ -87,38 +86,7 @@ def _with_formulas(left: pa.Table, right: pa.Table) -> tuple[pa.Table, pa.Table]
 
 
 def seed_data(db_url: str, data_dir: Path, project_id: uuid.UUID, n: int) -> Seeded:
-    left, right = _with_formulas(*bank_and_ledger(n))
-    (data_dir / "datasets").mkdir(parents=True, exist_ok=True)
-    ids = {k: uuid.uuid4() for k in ("left", "right", "ruleset", "version")}
-    with psycopg.connect(db_url, autocommit=True) as conn:
-        for side, table in (("left", left), ("right", right)):
-            relative = f"datasets/{ids[side]}.parquet"
-            pq.write_table(table, data_dir / relative)
-            conn.execute(
-                "INSERT INTO datasets (id, project_id, name, original_filename, sha256, "
-                "size_bytes, status, original_path, parquet_path, row_count) "
-                "VALUES (%s, %s, %s, %s, %s, 0, 'ready', %s, %s, %s)",
-                (
-                    ids[side],
-                    project_id,
-                    side,
-                    f"{side}.csv",
-                    "0" * 64,
-                    relative,
-                    relative,
-                    table.num_rows,
-                ),
-            )
-        conn.execute(
-            "INSERT INTO rulesets (id, project_id, name) VALUES (%s, %s, 'bank')",
-            (ids["ruleset"], project_id),
-        )
-        conn.execute(
-            "INSERT INTO ruleset_versions (id, ruleset_id, version, document) "
-            "VALUES (%s, %s, 1, %s)",
-            (ids["version"], ids["ruleset"], psycopg.types.json.Jsonb(RULES)),
-        )
-    return Seeded(project_id, ids["left"], ids["right"], ids["ruleset"], ids["version"])
+    return seed_into(db_url, data_dir, project_id, *_with_formulas(*bank_and_ledger(n)))
 
 
 def run_worker(db_url: str, data_dir: Path) -> None:

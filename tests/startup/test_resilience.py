@@ -12,6 +12,7 @@ import psycopg
 import pytest
 
 from accord.cache import CacheManager, MemoryCache
+from accord.config import DatabaseSettings
 from accord.db.url import endpoint_of, sqlalchemy_url
 from accord.startup.breaker import BreakerState, CircuitBreaker
 from accord.startup.database import connect_with_retry, diagnose
@@ -95,14 +96,11 @@ def test_diagnosis_of_an_unresolvable_host() -> None:
 def test_connect_with_retry_sleeps_between_attempts_and_feeds_the_breaker() -> None:
     slept: list[float] = []
     breaker = CircuitBreaker(threshold=2, cooldown_s=60)
+    settings = DatabaseSettings(
+        connect_attempts=3, backoff_base_s=0.1, backoff_max_s=1, connect_timeout_s=1
+    )
     outcome = connect_with_retry(
-        sqlalchemy_url("postgresql://u@127.0.0.1:1/db"),
-        attempts=3,
-        backoff_base_s=0.1,
-        backoff_max_s=1,
-        timeout_s=1,
-        breaker=breaker,
-        sleep=slept.append,
+        sqlalchemy_url("postgresql://u@127.0.0.1:1/db"), settings, breaker, sleep=slept.append
     )
     assert not outcome.ok
     assert outcome.attempts == 3

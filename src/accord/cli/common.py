@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from accord.config import ConfigError, Settings, load_settings
@@ -9,6 +11,9 @@ from accord.logging import configure_logging, get_logger
 from accord.startup import crash
 from accord.startup.checks import StartupFailure
 from accord.startup.exit_codes import MEANING, ExitCode
+
+if TYPE_CHECKING:
+    from accord.startup.tiers import StartupResult
 
 
 def settings_or_exit() -> Settings:
@@ -40,3 +45,14 @@ def exit_for(failure: StartupFailure) -> typer.Exit:
     if advice:
         typer.echo(f"accord: {advice}", err=True)
     return typer.Exit(failure.exit_code)
+
+
+def started_or_exit() -> tuple[Settings, StartupResult]:
+    """Settings, then the tiered start-up; stop with the right exit code when either fails."""
+    from accord.startup.tiers import run_startup
+
+    settings = settings_or_exit()
+    try:
+        return settings, run_startup(settings)
+    except StartupFailure as failure:
+        raise exit_for(failure) from None

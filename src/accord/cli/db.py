@@ -24,12 +24,7 @@ def _database_url() -> URL:
     url = resolve_database_url(settings)
     db = settings.db
     outcome = connect_with_retry(
-        url,
-        db.connect_attempts,
-        db.backoff_base_s,
-        db.backoff_max_s,
-        db.connect_timeout_s,
-        CircuitBreaker(db.breaker_threshold, db.breaker_cooldown_s),
+        url, db, CircuitBreaker(db.breaker_threshold, db.breaker_cooldown_s)
     )
     if not outcome.ok:
         message = outcome.failure.message if outcome.failure else "database unreachable"

@@ -17,17 +17,11 @@ def demo(
     from rich.console import Console
     from rich.table import Table
 
-    from accord.cli.common import exit_for, settings_or_exit
+    from accord.cli.common import started_or_exit
     from accord.demo.run import RULES_PATH, run_demo
     from accord.engine import parse_rules
-    from accord.startup.checks import StartupFailure
-    from accord.startup.tiers import run_startup
 
-    settings = settings_or_exit()
-    try:
-        startup = run_startup(settings)
-    except StartupFailure as failure:
-        raise exit_for(failure) from None
+    settings, startup = started_or_exit()
     assert startup.database_url is not None
     console = Console()
     console.print(f"Generating {rows:,} transactions and reconciling them through the queue…")

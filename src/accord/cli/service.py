@@ -12,15 +12,9 @@ def serve(
     port: int = typer.Option(None, help="Port to listen on [default: ACCORD_PORT]."),
 ) -> None:
     """Start the HTTP API after the start-up checks: database, schema, cache, environment."""
-    from accord.cli.common import exit_for, settings_or_exit
-    from accord.startup.checks import StartupFailure
-    from accord.startup.tiers import run_startup
+    from accord.cli.common import started_or_exit
 
-    settings = settings_or_exit()
-    try:
-        startup = run_startup(settings)
-    except StartupFailure as failure:
-        raise exit_for(failure) from None
+    settings, startup = started_or_exit()
 
     import uvicorn
 

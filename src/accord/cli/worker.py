@@ -34,16 +34,10 @@ def worker(
     """Claim queued jobs and run them; SIGTERM puts the running job back in the queue."""
     import signal
 
-    from accord.cli.common import exit_for, settings_or_exit
+    from accord.cli.common import started_or_exit
     from accord.jobs.worker import Worker, WorkerConfig
-    from accord.startup.checks import StartupFailure
-    from accord.startup.tiers import run_startup
 
-    settings = settings_or_exit()
-    try:
-        startup = run_startup(settings)
-    except StartupFailure as failure:
-        raise exit_for(failure) from None
+    settings, startup = started_or_exit()
     assert startup.database_url is not None
     config = WorkerConfig(
         data_dir=settings.app.data_dir,

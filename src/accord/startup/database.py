@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import psycopg
 from sqlalchemy.engine import URL
 
+from accord.config import DatabaseSettings
 from accord.db.url import Endpoint, endpoint_of
 from accord.logging import get_logger
 from accord.startup.breaker import CircuitBreaker
@@ -84,16 +85,14 @@ class ConnectOutcome:
 
 def connect_with_retry(
     url: URL,
-    attempts: int,
-    backoff_base_s: float,
-    backoff_max_s: float,
-    timeout_s: float,
+    settings: DatabaseSettings,
     breaker: CircuitBreaker,
     sleep: Callable[[float], None] = time.sleep,
 ) -> ConnectOutcome:
-    """Try to open a connection up to `attempts` times; each failure feeds the breaker."""
+    """Try to connect `connect_attempts` times with backoff; each failure feeds the breaker."""
     endpoint = endpoint_of(url)
-    delays = list(backoff_delays(attempts, backoff_base_s, backoff_max_s))
+    attempts, timeout_s = settings.connect_attempts, settings.connect_timeout_s
+    delays = list(backoff_delays(attempts, settings.backoff_base_s, settings.backoff_max_s))
     failure: ConnectFailure | None = None
     for attempt in range(1, attempts + 1):
         try:

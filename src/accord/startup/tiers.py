@@ -60,16 +60,7 @@ def _database_tier(
         except Exception as exc:  # the embedded server can fail in many ways; all are fatal
             report.add(CheckResult(1, "database", Outcome.fail, f"embedded PostgreSQL: {exc}"))
             return None
-        db = settings.db
-        outcome = connect_with_retry(
-            url,
-            db.connect_attempts,
-            db.backoff_base_s,
-            db.backoff_max_s,
-            db.connect_timeout_s,
-            breaker,
-            sleep,
-        )
+        outcome = connect_with_retry(url, settings.db, breaker, sleep)
     where = str(endpoint_of(url))
     if outcome.ok:
         report.add(
