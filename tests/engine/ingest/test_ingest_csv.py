@@ -175,3 +175,10 @@ def test_gzipped_csv(tmp_path: Path, encoding: str) -> None:
     table = read_table(path).table
     assert table.column("name").to_pylist() == ["Café"]
     assert table.column("amount").to_pylist() == [Decimal("1.50")]
+
+
+def test_header_names_with_quotes_and_symbols(write_file: WriteFile) -> None:
+    text = '"Amount (€)","Date ""booked""",id\n12.50,2024-01-05,1\n'
+    table = read_table(write_file("w.csv", text)).table
+    assert table.column_names == ["Amount (€)", 'Date "booked"', "id"]
+    assert table.column("Amount (€)").to_pylist() == [Decimal("12.50")]
