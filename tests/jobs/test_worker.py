@@ -172,3 +172,41 @@ def test_a_job_over_its_time_limit_fails_saying_so(
     assert job["status"] == "failed"
     assert "ACCORD_JOB_TIMEOUT_S" in str(job["error"])
     assert _kinds(clean_db, job_id) == {}
+
+
+def test_worker_waits_out_a_database_outage_and_then_runs_the_job(
+    clean_db: str, tmp_path: Path, seeded: Seeded
+) -> None:
+    import threading
+    import time
+
+    from tests.fixtures.proxy import TcpProxy
+    from tests.fixtures.server import free_port
+
+    real = sqlalchemy_url(clean_db)
+    port = free_port()
+    proxy = TcpProxy(port, (real.host or "127.0.0.1", real.port or 5432))
+    worker = Worker(
+        real.set(host="127.0.0.1", port=port),
+        WorkerConfig(data_dir=tmp_path, heartbeat_s=0.2, poll_s=0.1, stale_after_s=1),
+    )
+    thread = threading.Thread(target=worker.run)
+    thread.start()
+    try:
+        time.sleep(0.5)  # the database is "down": nothing listens on the port yet
+        assert thread.is_alive()
+        job_id = queue_job(clean_db, seeded)
+        proxy.start()
+        deadline = time.monotonic() + 30
+        while _job(clean_db, job_id)["status"] != "succeeded" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _job(clean_db, job_id)["status"] == "succeeded"
+        proxy.stop()  # and away again: the worker keeps waiting instead of crashing
+        time.sleep(0.5)
+        assert thread.is_alive()
+    finally:
+        worker.shutdown.set()
+        thread.join(30)
+        proxy.stop()
+    assert not thread.is_alive()
+    assert worker.done == 1

@@ -18,6 +18,7 @@ from pathlib import Path
 import psycopg
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import OperationalError
 
 from accord.jobs import queue
 from accord.jobs.control import JobControl, JobStopped
@@ -55,25 +56,46 @@ class Worker:
         self.worker_id = worker_id or f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self.engine: Engine = create_engine(url, pool_size=3, pool_pre_ping=True)
         self.shutdown = threading.Event()
+        self.done = 0
 
     def run(self, once: bool = False) -> int:
-        """Work until shut down (or, with `once`, until the queue is empty); return tasks run."""
-        done = 0
+        """Work until shut down (or, with `once`, until the queue is empty); return tasks run.
+
+        When PostgreSQL goes away the worker waits, with growing delays, and carries on once
+        it is back; a job it was running is taken over after its heartbeat went stale.
+        """
+        self.done = 0
+        outage = 0
         log.info("worker started", worker_id=self.worker_id)
+        while not self.shutdown.is_set():
+            try:
+                self._work(once)
+                break
+            except (OperationalError, psycopg.OperationalError) as exc:
+                outage += 1
+                delay = min(self.config.poll_s * 2**outage, 30.0)
+                log.warning(
+                    "database unavailable; worker waiting",
+                    error=str(exc).splitlines()[0],
+                    retry_in_s=delay,
+                )
+                self.shutdown.wait(delay)
+        self.engine.dispose()
+        log.info("worker stopped", worker_id=self.worker_id, jobs=self.done)
+        return self.done
+
+    def _work(self, once: bool) -> None:
         with psycopg.connect(libpq_conninfo(self.url), autocommit=True) as listener:
             listener.execute(f"LISTEN {queue.NOTIFY_CHANNEL}")
             while not self.shutdown.is_set():
                 if self.run_next():
-                    done += 1
+                    self.done += 1
                     continue
                 if once:
                     break
                 # Sleep until a job is queued (NOTIFY) or the poll interval passes.
                 for _ in listener.notifies(timeout=self.config.poll_s, stop_after=1):
                     pass
-        self.engine.dispose()
-        log.info("worker stopped", worker_id=self.worker_id, jobs=done)
-        return done
 
     def run_next(self) -> bool:
         """Parse one waiting upload or run one queued job; False when there was nothing."""
@@ -102,6 +124,8 @@ class Worker:
             self._stopped(job, stop.reason)
         except JobInputError as exc:
             self._finish(job, "failed", str(exc))
+        except (OperationalError, psycopg.OperationalError):
+            raise  # the database is away, not the job at fault: it is taken over later
         except Exception as exc:
             log.exception("job failed", job_id=str(job.id))
             self._finish(
