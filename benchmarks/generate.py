@@ -34,15 +34,15 @@ DEFAULT_SHARES = {
 }
 DUPLICATE_SHARE = 0.01
 START_DAY = 19_723  # 2024-01-01 as days since 1970-01-01
-STEMS = (
+STEMS = (  # noqa: SIM905 - word pools read better as text
     "nor wes ast bel cal dor fen gal hol ing jar kel lum mar nev orl pax quil ros sav "
-    "tal umb ver wil yar zen bra cre dal fro"
+    "tal umb ver wil yar zen bra cre dal fro "
 ).split()
-TRADES = (
+TRADES = (  # noqa: SIM905
     "Trading Consulting Logistics Foods Systems Services Holdings Engineering Supplies "
     "Media Software Construction Partners Group Industries Solutions Electric Pharma "
     "Textiles Packaging Energy Travel Telecom Insurance Catering Security Print Design "
-    "Freight Medical Legal Marketing Office Hardware"
+    "Freight Medical Legal Marketing Office Hardware "
 ).split()
 LEGAL = ("Ltd", "Limited", "LLC", "Inc", "GmbH", "PLC", "Co.", "Corp", "AG", "B.V.", "S.A.", "")
 SWAPS = {
@@ -121,7 +121,7 @@ def mangle_reference(ref: str, rng: np.random.Generator) -> str | None:
 
 def build(n: int, seed: int, days: int) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     rng = np.random.default_rng(seed)
-    counts = {k: int(round(s * n)) for k, s in DEFAULT_SHARES.items()}
+    counts = {k: round(s * n) for k, s in DEFAULT_SHARES.items()}
     counts["exact"] = n - sum(counts.values())
     kind = np.repeat(np.arange(len(KINDS)), [counts[k] for k in KINDS])
     exact, fuzzy, discrepancy, split, only_left, only_right = range(len(KINDS))

@@ -79,7 +79,8 @@ def similarity_sql(ws: Workspace, cond: SimilarityCondition) -> str:
         sim = f"1 - levenshtein({x}, {y}) / greatest(length({x}), length({y}), 1)"
     else:  # token_set_ratio, a rapidfuzz function registered on the connection
         sim = f"accord_token_set_ratio({x}, {y})"
-    return f"coalesce({sim}, 0.0)"
+    # Equal texts are similar without computing anything: most true pairs, after normalising.
+    return f"CASE WHEN {x} = {y} THEN 1.0 ELSE coalesce({sim}, 0.0) END"
 
 
 def tolerance_allowed(cond: ToleranceCondition) -> str:

@@ -13,7 +13,8 @@ from typing import Literal
 import duckdb
 import pyarrow as pa
 
-from accord.engine.normalise import BUILTIN_NORMALISERS, NormaliserStep, normaliser_sql
+from accord.engine.derive import derive
+from accord.engine.normalise import BUILTIN_NORMALISERS, NormaliserStep
 from accord.engine.rules import (
     ComparedField,
     EqualCondition,
@@ -123,9 +124,6 @@ def _check_columns(rules: RuleSet, key: SideKey, table: pa.Table) -> None:
 
 
 SORTED = "+sorted"
-# Steps that split text into words cost far more per value than the rest, and names repeat
-# (a vendor has a few spellings over many records): these run once per distinct value.
-_TOKEN_STEPS = {"legal_forms", "sort_tokens"}
 
 
 def _steps(rules: RuleSet, name: str) -> list[NormaliserStep]:
@@ -133,10 +131,6 @@ def _steps(rules: RuleSet, name: str) -> list[NormaliserStep]:
         base = name.removesuffix(SORTED)
         return [*(_steps(rules, base) if base else []), "sort_tokens"]
     return rules.normalisers.get(name) or BUILTIN_NORMALISERS[name]
-
-
-def _per_distinct_value(steps: list[NormaliserStep]) -> bool:
-    return any(not isinstance(s, str) or s in _TOKEN_STEPS for s in steps)
 
 
 def load_side(
@@ -148,26 +142,22 @@ def load_side(
     with_row = table.append_column(ROW, pa.array(range(table.num_rows), type=pa.int64()))
     side = SideData(key=key, spec=spec, table=with_row)
     con.register(f"{key}_input", with_row.select([ROW, *sorted(_used_columns(rules, key))]))
-    derived, joins = [], []
-    by_steps: dict[tuple[str, str], str] = {}  # two names for the same steps: one column
+    # One output column per distinct list of steps, however many names lead to it.
+    per_column: dict[str, dict[str, list[NormaliserStep]]] = {}
+    by_steps: dict[tuple[str, str], str] = {}
     for index, (column, normaliser) in enumerate(sorted(_normaliser_uses(rules, key))):
         steps = _steps(rules, normaliser)
-        same = by_steps.get((column, repr(steps)))
-        if same is not None:
-            side.normalised[(column, normaliser)] = same
-            continue
-        name = f"_n{index}_{column}"
-        side.normalised[(column, normaliser)] = by_steps[(column, repr(steps))] = name
-        if not _per_distinct_value(steps):
-            derived.append(f"{normaliser_sql(steps, 'i.' + quote(column))} AS {quote(name)}")
-            continue
-        con.execute(
-            f"CREATE TEMP TABLE {key}_map{index} AS SELECT v, {normaliser_sql(steps, 'v')} AS n "
-            f"FROM (SELECT DISTINCT {quote(column)} AS v FROM {key}_input WHERE v IS NOT NULL)"
-        )
-        derived.append(f"m{index}.n AS {quote(name)}")
-        joins.append(f"LEFT JOIN {key}_map{index} m{index} ON m{index}.v = i.{quote(column)}")
-    extra = "".join(f", {d}" for d in derived)
+        name = by_steps.setdefault((column, repr(steps)), f"_n{index}_{column}")
+        side.normalised[(column, normaliser)] = name
+        per_column.setdefault(column, {})[name] = steps
+    selects, joins = [], []
+    for number, (column, normalisers) in enumerate(per_column.items()):
+        derived = derive(f"{key}_map{number}", f"{key}_input", quote(column), normalisers)
+        for statement in derived.maps:
+            con.execute(statement)
+        selects += derived.selects
+        joins += derived.joins
+    extra = "".join(f", {d}" for d in selects)
     con.execute(
         f"CREATE TABLE {side.rows} AS SELECT i.*{extra} FROM {key}_input i {' '.join(joins)}"
     )
