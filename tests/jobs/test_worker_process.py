@@ -122,3 +122,25 @@ def test_cancel_stops_a_running_job_without_visible_results(
         worker.send_signal(signal.SIGTERM)
         worker.wait(30)
     assert _result_count(clean_db, job) == 0
+
+
+def test_sigterm_puts_the_running_job_back_in_the_queue(
+    clean_db: str, base_env: dict[str, str]
+) -> None:
+    data_dir = Path(base_env["ACCORD_DATA_DIR"])
+    seeded = seed_project(clean_db, data_dir, n=20_000)
+    job = queue_job(clean_db, seeded)
+    worker = _start_worker({**base_env, "DATABASE_URL": clean_db})
+    try:
+        _wait_for(clean_db, job, {"running"}, timeout_s=60)
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(30) == 0
+    finally:
+        worker.kill()
+    status, _ = _status(clean_db, job)
+    assert status in {"queued", "succeeded"}  # put back, unless it had just finished
+    if status == "queued":
+        assert _result_count(clean_db, job) == 0
+        rescuer = _start_worker({**base_env, "DATABASE_URL": clean_db}, "--once")
+        assert rescuer.wait(120) == 0
+        assert _status(clean_db, job)[0] == "succeeded"
