@@ -43,3 +43,19 @@ def test_metrics_count_requests_and_report_cache_mode(client: TestClient) -> Non
     assert 'accord_cache_mode{mode="memory"} 1.0' in text
     assert 'accord_jobs{status="queued"} 0.0' in text
     assert "accord_db_pool_connections" in text
+
+
+def test_openapi_contract_lists_every_feature(client: TestClient) -> None:
+    spec = client.get("/openapi.json")
+    assert spec.status_code == 200
+    paths = spec.json()["paths"]
+    for path in (
+        "/health/ready",
+        "/auth/login",
+        "/projects/{project_id}/datasets",
+        "/projects/{project_id}/rulesets/{ruleset_id}/dry-run",
+        "/projects/{project_id}/jobs/{job_id}/events",
+        "/projects/{project_id}/jobs/{job_id}/results",
+        "/projects/{project_id}/jobs/{job_id}/export",
+    ):
+        assert path in paths, path
