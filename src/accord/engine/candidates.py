@@ -42,14 +42,18 @@ def candidate_sql(
     *,
     min_score: float,
     apply_thresholds: bool = True,
+    carry: dict[str, str] | None = None,
 ) -> str:
     """SELECT l_row, r_row, score (and passes_thresholds) of every pair meeting the conditions.
 
     Exact conditions always apply; similarity thresholds and `min_score` only when
     `apply_thresholds`, so the same query also measures how close left-over records came.
+    `carry` adds columns (name → expression over `a` and `b`) so callers need no join back.
     """
     compiled = [compile_condition(ws, c) for c in conditions]
     scores = ", ".join(f"{c.score} AS _s{i}" for i, c in enumerate(compiled))
+    carried = "".join(f", {expr} AS {name}" for name, expr in (carry or {}).items())
+    carried_names = "".join(f", {name}" for name in carry or {})
     selects = []
     for variant in blocking_variants(ws, conditions, left_sql, right_sql):
         expanded = ", ".join(["x.*", *variant.select])
@@ -57,7 +61,7 @@ def candidate_sql(
         keys = " AND ".join(f"{x} = {y}" for x, y in variant.keys) or "TRUE"
         filters = [c.exact_filter for c in compiled if c.exact_filter] + variant.filters
         selects.append(
-            f"SELECT a._row AS l_row, b._row AS r_row, {scores} "
+            f"SELECT a._row AS l_row, b._row AS r_row, {scores}{carried} "
             f"FROM (SELECT {expanded} FROM ({left_sql}) x{expansions}) a "
             f"JOIN ({right_sql}) b ON {keys} "
             f"WHERE {' AND '.join(filters) or 'TRUE'}"
@@ -73,6 +77,6 @@ def candidate_sql(
     passing = " AND ".join(passes)
     outer_filter = f"WHERE {passing}" if apply_thresholds else ""
     return (
-        f"SELECT l_row, r_row, {score} AS score, {passing} AS passes_thresholds "
+        f"SELECT l_row, r_row, {score} AS score, {passing} AS passes_thresholds{carried_names} "
         f"FROM ({' UNION ALL '.join(selects)}) {outer_filter}"
     )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from accord.engine.normalise import NormaliserStep, normaliser_sql
 
 # Steps that split text into words: worth running once per distinct value.
-_WORD_STEPS = {"legal_forms", "sort_tokens"}
+_WORD_STEPS = {"legal_forms", "sort_tokens", "first_word"}
 
 
 def _per_distinct_value(steps: list[NormaliserStep]) -> bool:
@@ -42,7 +42,7 @@ def derive(
         if _per_distinct_value(steps):
             costly.append((name, steps))
         else:
-            out.selects.append(f"{normaliser_sql(steps, 'i.' + column_sql)} AS \"{name}\"")
+            out.selects.append(f'{normaliser_sql(steps, "i." + column_sql)} AS "{name}"')
     if not costly:
         return out
     query = f"SELECT DISTINCT {column_sql} AS v FROM {source} WHERE {column_sql} IS NOT NULL"
@@ -54,7 +54,7 @@ def derive(
             expression = normaliser_sql(steps[len(parent_steps) :], f'"{parent}"')
         else:
             expression = normaliser_sql(steps, "v")
-        query = f"SELECT *, {expression} AS \"{name}\" FROM ({query})"
+        query = f'SELECT *, {expression} AS "{name}" FROM ({query})'
         done.append((name, steps))
     out.maps.append(f"CREATE OR REPLACE TEMP TABLE {table} AS {query}")
     out.joins.append(f"LEFT JOIN {table} ON {table}.v = i.{column_sql}")

@@ -36,29 +36,32 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
     spec = match_pass.group
     many: SideKey = "r" if one == "l" else "l"
     conditions: list[AnyCondition] = list(match_pass.conditions)
+    many_side = ws.side(many)
+    one_amount = spec.sum.left if one == "l" else spec.sum.right
+    many_amount = spec.sum.right if one == "l" else spec.sum.left
+    o, m = ("a", "b") if one == "l" else ("b", "a")  # aliases in the candidate query
+    shared = [f"{m}.{many_side.column(c)}" for c in spec.same]
+    # Members share the key: compared as one hash (a collision would also need equal
+    # amounts summing to the target within the window to matter).
+    carry = {
+        "units": _units(m, many_amount),
+        "target": _units(o, one_amount),
+        "g": f"hash({', '.join(shared)})" if shared else "0",
+    }
     pairs = candidate_sql(
         ws,
         conditions,
         free_rows_sql(ws, "l"),
         free_rows_sql(ws, "r"),
         min_score=match_pass.min_score,
+        carry=carry,
     )
-    one_side, many_side = ws.side(one), ws.side(many)
-    one_amount = spec.sum.left if one == "l" else spec.sum.right
-    many_amount = spec.sum.right if one == "l" else spec.sum.left
-    shared = [f"m.{many_side.column(c)}" for c in spec.same]
-    # Members share the key: compared as one hash (a collision would also need equal
-    # amounts summing to the target within the window to matter).
-    group_key = f"hash({', '.join(shared)})" if shared else "0"
     ws.con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE members_all AS
-        SELECT c.{one}_row AS o_row, c.{many}_row AS m_row, c.score,
-               {_units("m", many_amount)} AS units, {_units("o", one_amount)} AS target,
-               {_tolerance_units(spec, _units("o", one_amount))} AS tol, {group_key} AS g
-        FROM ({pairs}) c
-        JOIN {one_side.rows} o ON o._row = c.{one}_row
-        JOIN {many_side.rows} m ON m._row = c.{many}_row
+        SELECT {one}_row AS o_row, {many}_row AS m_row, score, units, target,
+               {_tolerance_units(spec, "target")} AS tol, g
+        FROM ({pairs})
         WHERE sign(units) = sign(target) AND abs(units) <= abs(target) + tol
         """
     )

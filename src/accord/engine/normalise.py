@@ -21,6 +21,7 @@ SimpleStep = Literal[
     "legal_forms",
     "sort_tokens",
     "digits",
+    "first_word",
 ]
 
 
@@ -136,6 +137,7 @@ def step_sql(step: NormaliserStep, expr: str) -> str:
         "digits": f"regexp_replace({expr}, '[^0-9]', '', 'g')",
         "accents": f"strip_accents({expr})",
         "sort_tokens": f"array_to_string(list_sort({_tokens_sql(expr)}), ' ')",
+        "first_word": f"{_tokens_sql(expr)}[1]",
     }
     if step == "legal_forms":
         forms = ", ".join(_quote(w) for w in LEGAL_FORMS)

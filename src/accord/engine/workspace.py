@@ -69,6 +69,7 @@ class Workspace:
     rules: RuleSet
     left: SideData
     right: SideData
+    free_as_of: int | None = None  # last match_no reflected in l_free / r_free
 
     def side(self, key: SideKey) -> SideData:
         return self.left if key == "l" else self.right
@@ -188,17 +189,28 @@ def open_workspace(left: pa.Table, right: pa.Table, rules: RuleSet) -> Workspace
 
 
 def refresh_free_rows(ws: Workspace) -> None:
-    """Materialise `l_free` and `r_free`: records not matched yet and not duplicates."""
+    """Materialise `l_free` and `r_free`: records not matched yet and not duplicates.
+
+    After the first time only the records matched since are removed, so each pass reads
+    what is left rather than the whole side again.
+    """
+    last = ws.scalar("SELECT coalesce(max(match_no), 0) FROM matches")
     for key in ("l", "r"):
+        if ws.free_as_of is None:
+            source = ws.side(key).rows
+            gone = (
+                f"SELECT _row FROM notes WHERE side = '{key}' AND reason = 'duplicate' "
+                f"UNION ALL SELECT _row FROM taken WHERE side = '{key}'"
+            )
+        else:
+            source = f"{key}_free"
+            gone = f"SELECT _row FROM taken WHERE side = '{key}' AND match_no > {ws.free_as_of}"
         ws.con.execute(
-            f"""
-            CREATE OR REPLACE TEMP TABLE {key}_free AS
-            SELECT * FROM {ws.side(key).rows} s
-            WHERE s._row NOT IN (SELECT _row FROM taken WHERE side = '{key}')
-              AND s._row NOT IN (SELECT _row FROM notes
-                                 WHERE side = '{key}' AND reason = 'duplicate')
-            """
+            f"CREATE OR REPLACE TEMP TABLE {key}_next AS "
+            f"SELECT * FROM {source} s WHERE s._row NOT IN ({gone}); "
+            f"DROP TABLE IF EXISTS {key}_free; ALTER TABLE {key}_next RENAME TO {key}_free"
         )
+    ws.free_as_of = last
 
 
 def free_rows_sql(ws: Workspace, key: SideKey) -> str:
