@@ -30,11 +30,15 @@ def get_cache(state: StateDep) -> CacheManager:
 
 
 async def get_session(state: StateDep) -> AsyncIterator[AsyncSession]:
-    """The request's unit of work: committed when the endpoint returns without error."""
+    """The request's unit of work: committed when the endpoint returns without error.
+
+    Function scope: the commit happens before the response is sent, so a client never gets
+    a success for work that then failed to commit, nor reads before the commit lands.
+    """
     async with state.database.unit_of_work() as session:
         yield session
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 CacheDep = Annotated[CacheManager, Depends(get_cache)]
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
