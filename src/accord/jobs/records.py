@@ -123,7 +123,7 @@ def _leftovers_sql(job_id: str, table: str, id_column: str, records: str, side: 
 
 def _results_sql(job_id: str, rules: RuleSet) -> str:
     return f"""
-    CREATE TEMP TABLE results AS
+    CREATE TEMP VIEW results AS
     SELECT '{job_id}' AS job_id, k.kind, k.match_status, k.pass_name, k.score,
            l.left_amount AS amount, to_json(k.left_ids) AS left_ids,
            to_json(k.right_ids) AS right_ids,
@@ -195,10 +195,10 @@ def write_result_csv(
         con.execute(_MATCHES_SQL)
         con.execute(_MANUAL_SQL)
         con.execute(_results_sql(job_id, rules))
-        row = con.execute("SELECT count(*) FROM results").fetchone()
-        con.execute(
+        # Streamed from the view straight to the file; COPY answers with the rows written.
+        row = con.execute(
             f"COPY (SELECT {', '.join(RESULT_COLUMNS)} FROM results) TO '{out}' (HEADER false)"
-        )
+        ).fetchone()
         return int(row[0]) if row else 0
     finally:
         con.close()
