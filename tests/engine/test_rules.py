@@ -62,7 +62,7 @@ def test_threshold_out_of_range_names_place_and_value() -> None:
 def test_unknown_condition_type_lists_the_known_ones() -> None:
     text = VALID.replace("type: equal", "type: fuzzy")
     assert problems(text) == [
-        "passes[0].conditions[0]: 'type' must be one of equal, tolerance, date_window, similar"
+        "passes[0].conditions[0]: 'type' must be one of equal, equal_any, tolerance, date_window, similar"
     ]
 
 
@@ -86,7 +86,7 @@ def test_similarity_alone_cannot_find_candidates() -> None:
         "{type: equal, left: ref, right: ref}", "{type: similar, left: n, right: n, threshold: 0.9}"
     )
     [problem] = problems(text)
-    assert "needs at least one equal, tolerance or date_window condition" in problem
+    assert "needs at least one equal, equal_any, tolerance or date_window condition" in problem
 
 
 def test_group_pass_needs_group_and_one_to_one_refuses_it() -> None:

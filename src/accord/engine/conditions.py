@@ -13,13 +13,20 @@ from dataclasses import dataclass, field
 
 from accord.engine.rules import (
     DateWindowCondition,
+    EqualAnyCondition,
     EqualCondition,
     SimilarityCondition,
     ToleranceCondition,
 )
 from accord.engine.workspace import Workspace, quote
 
-AnyCondition = EqualCondition | ToleranceCondition | DateWindowCondition | SimilarityCondition
+AnyCondition = (
+    EqualCondition
+    | EqualAnyCondition
+    | ToleranceCondition
+    | DateWindowCondition
+    | SimilarityCondition
+)
 
 # Windows wider than this are filtered, not expanded: expansion multiplies the left rows.
 MAX_EXPANDED_DAYS = 62
@@ -91,6 +98,13 @@ def tolerance_allowed(cond: ToleranceCondition) -> str:
     return f"greatest({cond.absolute!r}, {cond.relative!r} * abs({base}))"
 
 
+def _any_pairs(ws: Workspace, cond: EqualAnyCondition) -> list[tuple[str, str]]:
+    return [
+        (f"a.{ws.left.column(cond.left, name)}", f"b.{ws.right.column(cond.right, name)}")
+        for name in cond.normalisers
+    ]
+
+
 def compile_condition(ws: Workspace, cond: AnyCondition) -> CompiledCondition:
     label = f"{cond.type}:{cond.left}~{cond.right}"
     left_text, right_text = _text("a", cond.left), _text("b", cond.right)
@@ -99,6 +113,17 @@ def compile_condition(ws: Workspace, cond: AnyCondition) -> CompiledCondition:
         y = f"b.{ws.right.column(cond.right, cond.normaliser)}"
         return CompiledCondition(
             label, cond.weight, f"{x} = {y}", "1.0", left_text, right_text, "'equal'"
+        )
+    if isinstance(cond, EqualAnyCondition):
+        pairs = _any_pairs(ws, cond)
+        held = " OR ".join(f"{x} = {y}" for x, y in pairs)
+        which = " ".join(
+            f"WHEN {x} = {y} THEN '{name}'"
+            for (x, y), name in zip(pairs, cond.normalisers, strict=True)
+        )
+        outcome = f"'equal as ' || CASE {which} END"
+        return CompiledCondition(
+            label, cond.weight, f"({held})", "1.0", left_text, right_text, outcome
         )
     if isinstance(cond, ToleranceCondition):
         diff = f"({number('b', quote(cond.right))} - {number('a', quote(cond.left))})"
@@ -234,14 +259,33 @@ def blocking_variants(
         base.select.append(f"{day_number('x', quote(window.left))} + _dw_off AS _day")
         base.keys.append(("a._day", day_number("b", quote(window.right))))
     tolerance = next((c for c in conditions if isinstance(c, ToleranceCondition)), None)
-    if tolerance is None:
-        return [base]
+    variants = (
+        [base]
+        if tolerance is None
+        else [_combined(base, bands) for bands in _amount_bands(tolerance)]
+    )
+    alternatives = next((c for c in conditions if isinstance(c, EqualAnyCondition)), None)
+    if alternatives is None:
+        return variants
+    # One variant per normaliser; a pair equal under an earlier one is that variant's.
+    pairs = _any_pairs(ws, alternatives)
     return [
-        Blocking(
-            expansions=base.expansions + bands.expansions,
-            select=base.select + bands.select,
-            keys=base.keys + bands.keys,
-            filters=base.filters + bands.filters,
+        _combined(
+            variant,
+            Blocking(
+                keys=[pairs[i]],
+                filters=[f"({x} = {y}) IS NOT TRUE" for x, y in pairs[:i]],
+            ),
         )
-        for bands in _amount_bands(tolerance)
+        for variant in variants
+        for i in range(len(pairs))
     ]
+
+
+def _combined(first: Blocking, second: Blocking) -> Blocking:
+    return Blocking(
+        expansions=first.expansions + second.expansions,
+        select=first.select + second.select,
+        keys=first.keys + second.keys,
+        filters=first.filters + second.filters,
+    )

@@ -64,6 +64,17 @@ class EqualCondition(_ColumnPair):
     )
 
 
+class EqualAnyCondition(_ColumnPair):
+    """Values are equal after at least one of several normalisers.
+
+    For blocking keys that each survive a different kind of noise (a typo early in a word,
+    late in a word, a misspelt legal form): one pass, candidates found under any of them.
+    """
+
+    type: Literal["equal_any"]
+    normalisers: list[str] = Field(min_length=2)
+
+
 class ToleranceCondition(_ColumnPair):
     """Numbers differ by at most max(absolute, relative × |base|)."""
 
@@ -97,7 +108,11 @@ class SimilarityCondition(_ColumnPair):
 
 
 Condition = Annotated[
-    EqualCondition | ToleranceCondition | DateWindowCondition | SimilarityCondition,
+    EqualCondition
+    | EqualAnyCondition
+    | ToleranceCondition
+    | DateWindowCondition
+    | SimilarityCondition,
     Field(discriminator="type"),
 ]
 
@@ -162,7 +177,7 @@ class MatchPass(_Strict):
         blocking = [c for c in self.conditions if c.type != "similar"]
         if not blocking:
             raise ValueError(
-                "a pass needs at least one equal, tolerance or date_window condition "
+                "a pass needs at least one equal, equal_any, tolerance or date_window condition "
                 "to find candidates; similarity alone would compare every pair"
             )
         if self.cardinality == "one_to_one" and self.group is not None:
@@ -212,6 +227,12 @@ class RuleSet(_Strict):
                 (f"passes[{i}].conditions[{j}]", c.normaliser)
                 for j, c in enumerate(p.conditions)
                 if isinstance(c, EqualCondition | SimilarityCondition) and c.normaliser
+            ]
+            uses += [
+                (f"passes[{i}].conditions[{j}]", name)
+                for j, c in enumerate(p.conditions)
+                if isinstance(c, EqualAnyCondition)
+                for name in c.normalisers
             ]
             uses += [
                 (f"passes[{i}].compare[{j}]", f.normaliser)

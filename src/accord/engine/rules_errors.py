@@ -30,7 +30,7 @@ def _location(loc: tuple[int | str, ...]) -> str:
         elif (
             index > 0
             and isinstance(loc[index - 1], int)
-            and part in ("equal", "tolerance", "date_window", "similar")
+            and part in ("equal", "equal_any", "tolerance", "date_window", "similar")
         ):
             continue  # the condition type pydantic adds for tagged unions
         else:
@@ -53,7 +53,9 @@ def describe_validation_error(error: ValidationError) -> list[str]:
         elif kind == "missing":
             lines.append(f"{where}: required, but missing")
         elif kind == "union_tag_invalid" or kind == "union_tag_not_found":
-            lines.append(f"{where}: 'type' must be one of equal, tolerance, date_window, similar")
+            lines.append(
+                f"{where}: 'type' must be one of equal, equal_any, tolerance, date_window, similar"
+            )
         else:
             given = problem.get("input")
             shown = "" if isinstance(given, dict | list) or given is None else f" (got {given!r})"

@@ -17,6 +17,7 @@ from accord.engine.derive import derive
 from accord.engine.normalise import BUILTIN_NORMALISERS, NormaliserStep
 from accord.engine.rules import (
     ComparedField,
+    EqualAnyCondition,
     EqualCondition,
     RuleSet,
     Side,
@@ -95,6 +96,10 @@ def _normaliser_uses(rules: RuleSet, key: SideKey) -> set[tuple[str, str]]:
                 uses.add((column, chosen))
             if isinstance(cond, SimilarityCondition) and cond.method == "token_jaro_winkler":
                 uses.add((column, (chosen or "") + SORTED))
+        for alternative in match_pass.conditions:
+            if isinstance(alternative, EqualAnyCondition):
+                column = alternative.left if key == "l" else alternative.right
+                uses |= {(column, name) for name in alternative.normalisers}
         if match_pass.group and match_pass.grouped_side == key:
             uses |= {(c, side.normalise[c]) for c in match_pass.group.same if c in side.normalise}
     return uses
@@ -169,6 +174,9 @@ def load_side(
 def open_workspace(left: pa.Table, right: pa.Table, rules: RuleSet) -> Workspace:
     """Load both sides into a fresh in-memory DuckDB and create the bookkeeping tables."""
     con = duckdb.connect()
+    # Nothing here depends on the order rows come out of a query (outputs are numbered and
+    # sorted explicitly), and not keeping it lets DuckDB stream with less memory.
+    con.execute("SET preserve_insertion_order = false")
     ws = Workspace(
         con=con,
         rules=rules,
