@@ -210,3 +210,25 @@ def test_worker_waits_out_a_database_outage_and_then_runs_the_job(
         proxy.stop()
     assert not thread.is_alive()
     assert worker.done == 1
+
+
+def test_rules_that_do_not_fit_the_data_fail_the_job_naming_the_column(
+    clean_db: str, tmp_path: Path, seeded: Seeded
+) -> None:
+    import json
+
+    from tests.jobs.seed import RULES
+
+    misfit = json.loads(json.dumps(RULES))
+    misfit["passes"][0]["conditions"][0]["left"] = "no_such_column"
+    with psycopg.connect(clean_db, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE ruleset_versions SET document = %s WHERE id = %s",
+            (json.dumps(misfit), seeded.version_id),
+        )
+    job_id = queue_job(clean_db, seeded)
+    _worker(clean_db, tmp_path).run(once=True)
+    job = _job(clean_db, job_id)
+    assert job["status"] == "failed"
+    assert "do not fit" in str(job["error"])
+    assert "no_such_column" in str(job["error"])

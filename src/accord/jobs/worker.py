@@ -20,6 +20,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import OperationalError
 
+from accord.engine import RulesDataMismatch
 from accord.jobs import queue
 from accord.jobs.control import JobControl, JobStopped
 from accord.jobs.inputs import JobInputError
@@ -124,6 +125,8 @@ class Worker:
             self._stopped(job, stop.reason)
         except JobInputError as exc:
             self._finish(job, "failed", str(exc))
+        except RulesDataMismatch as exc:
+            self._finish(job, "failed", f"the rules do not fit these data sets: {exc}")
         except (OperationalError, psycopg.OperationalError):
             raise  # the database is away, not the job at fault: it is taken over later
         except Exception as exc:
