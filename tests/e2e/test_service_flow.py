@@ -100,6 +100,9 @@ def test_upload_run_review_export(
     assert sorted(left_ids) == sorted(row["id"] for row in bank)  # every bank line once
     matched = [r for r in results if r["match_status"] in ("auto", "suggested")]
     assert len(matched) > 0.85 * len(bank)
+    condition = matched[0]["explanation"][0]
+    assert {"condition", "left_value", "right_value", "outcome", "score"} <= set(condition)
+    assert matched[0]["left_records"][0]["id"] == matched[0]["left_ids"][0]
 
     suggestion = next(r for r in results if r["match_status"] == "suggested")
     confirm = owner.client.post(

@@ -232,3 +232,21 @@ def test_rules_that_do_not_fit_the_data_fail_the_job_naming_the_column(
     assert job["status"] == "failed"
     assert "do not fit" in str(job["error"])
     assert "no_such_column" in str(job["error"])
+
+
+def test_explanations_are_stored_compact_and_shown_in_full() -> None:
+    from accord.jobs.compact import expand_explanation
+
+    stored = [{"c": "equal:ref~doc", "l": "A1", "r": "A1", "o": "equal", "s": 1.0}]
+    assert expand_explanation(stored) == [
+        {
+            "condition": "equal:ref~doc",
+            "left_value": "A1",
+            "right_value": "A1",
+            "outcome": "equal",
+            "score": 1.0,
+        }
+    ]
+    manual = [{"condition": "manual", "outcome": "matched by a reviewer"}]
+    assert expand_explanation(manual) == manual
+    assert expand_explanation(None) == []

@@ -15,6 +15,7 @@ import duckdb
 import pyarrow as pa
 
 from accord.engine import ReconcileResult, RuleSet
+from accord.jobs.compact import compact_explanation_sql
 
 RESULT_COLUMNS = (
     "job_id",
@@ -74,7 +75,7 @@ def _gather_sql(source: str, ids_column: str, records: str, prefix: str) -> str:
     """
 
 
-_MATCHES_SQL = """
+_MATCHES_SQL = f"""
 CREATE TEMP TABLE keyed AS
 SELECT row_number() OVER () AS row_key,
        CASE WHEN m.kind = 'one_to_one'
@@ -85,7 +86,8 @@ SELECT row_number() OVER () AS row_key,
        m.pass AS pass_name, m.score,
        list_transform(m.left_ids, lambda x: CAST(x AS VARCHAR)) AS left_ids,
        list_transform(m.right_ids, lambda x: CAST(x AS VARCHAR)) AS right_ids,
-       to_json(m.explanation) AS explanation, to_json(m.differences) AS differences
+       to_json({compact_explanation_sql("m.explanation")}) AS explanation,
+       to_json(m.differences) AS differences
 FROM m
 """
 

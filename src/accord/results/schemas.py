@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from accord.db.models import ReconciliationResult
+from accord.jobs.compact import expand_explanation
 
 
 class ResultOut(BaseModel):
@@ -33,7 +34,6 @@ class ResultOut(BaseModel):
     @classmethod
     def of(cls, row: ReconciliationResult) -> ResultOut:
         detail = row.reason_detail if isinstance(row.reason_detail, dict) else {}
-        explanation = row.explanation if isinstance(row.explanation, list) else []
         return cls(
             id=row.id,
             kind=row.kind,
@@ -45,7 +45,7 @@ class ResultOut(BaseModel):
             right_ids=row.right_ids,
             left_records=row.left_records,
             right_records=row.right_records,
-            explanation=explanation,
+            explanation=expand_explanation(row.explanation),
             differences=row.differences,
             reason=row.reason,
             reason_detail=detail.get("detail"),
