@@ -18,6 +18,8 @@ from accord.engine.rules import EqualCondition, GroupSpec, MatchPass
 from accord.engine.workspace import SideKey, Workspace, free_rows_sql, quote
 
 UNITS_PER_AMOUNT = 10_000
+# Pairs of possible members enumerated at a time: bounds the memory of the subset search.
+PAIRS_PER_SLICE = 4_000_000
 
 
 def _units(alias: str, column: str) -> str:
@@ -87,6 +89,19 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
 
 
 def _solutions(ws: Workspace, max_size: int, exact: bool) -> None:
+    """Table `solutions`(o_row, rows, score), found in slices of the records to bound memory."""
+    ws.con.execute(
+        "CREATE OR REPLACE TEMP TABLE solutions (o_row BIGINT, rows BIGINT[], score DOUBLE)"
+    )
+    pairs = ws.scalar(
+        "SELECT coalesce(sum(n * n), 0) FROM (SELECT count(*) AS n FROM members GROUP BY o_row)"
+    )
+    slices = max(1, -(-pairs // PAIRS_PER_SLICE))
+    for part in range(slices):
+        _solutions_of_slice(ws, max_size, exact, f"o_row % {slices} = {part}")
+
+
+def _solutions_of_slice(ws: Workspace, max_size: int, exact: bool, which: str) -> None:
     """Table `solutions`(o_row, rows, score): every subset of members hitting its target.
 
     Meet in the middle: a subset of size s is a run of the first ceil(s/2) members (in
@@ -96,12 +111,11 @@ def _solutions(ws: Workspace, max_size: int, exact: bool) -> None:
     """
     con = ws.con
     con.execute(
-        """
+        f"""
         CREATE OR REPLACE TEMP TABLE part_1 AS
         SELECT o_row, m_row AS m1, ord AS first, ord AS last, units AS total, score,
                g, target, tol
-        FROM members;
-        CREATE OR REPLACE TEMP TABLE solutions (o_row BIGINT, rows BIGINT[], score DOUBLE);
+        FROM members WHERE {which};
         """
     )
     for size in range(2, (max_size + 1) // 2 + 1):
@@ -173,6 +187,9 @@ def run_one_to_many(ws: Workspace, match_pass: MatchPass, pass_no: int, one: Sid
     _members(ws, match_pass, one, pass_no)
     exact = match_pass.group.sum.absolute == 0 and match_pass.group.sum.relative == 0
     _solutions(ws, match_pass.group.max_size, exact)
+    # Parts can be large (pairs of members per record): free them before the next step.
+    parts = "; ".join(f"DROP TABLE IF EXISTS part_{size}" for size in range(1, 9))
+    ws.con.execute(f"{parts}; DROP TABLE members_all; DROP TABLE members")
     _accept_unique(ws, one, pass_no)
 
 

@@ -22,7 +22,7 @@ def _pass_names_sql(ws: Workspace) -> str:
 def matches_table(ws: Workspace) -> pa.Table:
     """One row per match, numbered in a stable order: pass, then first left id, first right id."""
     left_id, right_id = quote(ws.left.spec.id), quote(ws.right.spec.id)
-    return ws.con.sql(
+    table = ws.con.sql(
         f"""
         WITH ids AS (
             SELECT m.match_no, [l.{left_id}] AS left_ids, [r.{right_id}] AS right_ids
@@ -66,6 +66,8 @@ def matches_table(ws: Workspace) -> pa.Table:
         LEFT JOIN differences d ON d.match_no = m.match_no
         """
     ).to_arrow_table()
+    ws.con.execute("DROP TABLE explanations; DROP TABLE differences")
+    return table
 
 
 def unmatched_table(ws: Workspace, side: SideKey) -> pa.Table:

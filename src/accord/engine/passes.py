@@ -53,6 +53,7 @@ def run_pass(ws: Workspace, match_pass: MatchPass, pass_no: int) -> int:
         )
         assign_one_to_one(ws, "pass_candidates", pass_no)
         note_near_misses(ws, pass_no, "pass_compared")
+        ws.con.execute("DROP TABLE pass_compared; DROP TABLE pass_candidates; DROP TABLE live")
         return _record(
             ws, pass_no, "SELECT [l_row] AS l_rows, [r_row] AS r_rows, score FROM accepted"
         )

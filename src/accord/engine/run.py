@@ -15,9 +15,32 @@ from accord.engine.passes import run_pass
 from accord.engine.results import ReconcileResult
 from accord.engine.rules import RuleSet
 from accord.engine.summary import build_summary
-from accord.engine.workspace import open_workspace
+from accord.engine.workspace import drop_working_tables, open_workspace
 
 ProgressCallback = Callable[[str, float], None]
+# Enough to keep 1M against 1M records in memory; larger runs spill to disk.
+DEFAULT_MEMORY_LIMIT = "1200MB"
+
+
+class _Phases:
+    """Reports each phase to the caller's callback and times it for the summary."""
+
+    def __init__(self, total: int, progress: ProgressCallback | None) -> None:
+        self.total, self.progress = total, progress
+        self.seconds: dict[str, float] = {}
+        self.current: str | None = None
+        self.started = time.perf_counter()
+
+    def start(self, name: str, done: int) -> None:
+        self.finish()
+        self.current, self.started = name, time.perf_counter()
+        if self.progress is not None:
+            self.progress(name, done / self.total)
+
+    def finish(self) -> None:
+        if self.current is not None:
+            self.seconds[self.current] = time.perf_counter() - self.started
+            self.current = None
 
 
 def reconcile(
@@ -25,47 +48,36 @@ def reconcile(
     right: pa.Table,
     rules: RuleSet,
     progress: ProgressCallback | None = None,
+    memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
 ) -> ReconcileResult:
     """Match `left` against `right` with the cascade in `rules`.
 
     `progress(phase, fraction)` is called as each phase starts, with the fraction of the
-    work done; it may raise (e.g. on cancellation) to stop the run.
+    work done; it may raise (e.g. on cancellation) to stop the run. `memory_limit` (DuckDB
+    syntax, e.g. "2GB"; None for none) bounds the engine's working memory: past it, DuckDB
+    spills to a temporary directory instead of growing.
     """
-    passes = rules.passes
-    steps = 3 + len(passes)
-    seconds: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def phase(name: str, done: int) -> None:
-        nonlocal clock
-        now = time.perf_counter()
-        if seconds or done:
-            seconds[_current[0]] = now - clock
-        clock = now
-        _current[0] = name
-        if progress is not None:
-            progress(name, done / steps)
-
-    _current = ["load"]
-    phase("load", 0)
-    ws = open_workspace(left, right, rules)
+    phases = _Phases(3 + len(rules.passes), progress)
+    phases.start("load", 0)
+    ws = open_workspace(left, right, rules, memory_limit)
     try:
         register_functions(ws.con)
-        phase("duplicates", 1)
+        phases.start("duplicates", 1)
         mark_duplicates(ws, "l")
         mark_duplicates(ws, "r")
-        for number, match_pass in enumerate(passes):
-            phase(f"pass:{match_pass.name}", 2 + number)
+        for number, match_pass in enumerate(rules.passes):
+            phases.start(f"pass:{match_pass.name}", 2 + number)
             run_pass(ws, match_pass, number)
-        phase("results", 2 + len(passes))
+        phases.start("results", 2 + len(rules.passes))
+        drop_working_tables(ws)
         build_explanations(ws)
         matches = matches_table(ws)
         unmatched_left = unmatched_table(ws, "l")
         unmatched_right = unmatched_table(ws, "r")
-        seconds["results"] = time.perf_counter() - clock
-        summary = build_summary(ws, matches, unmatched_left, unmatched_right, seconds)
+        phases.finish()
+        summary = build_summary(ws, matches, unmatched_left, unmatched_right, phases.seconds)
         if progress is not None:
             progress("done", 1.0)
         return ReconcileResult(matches, unmatched_left, unmatched_right, summary)
     finally:
-        ws.con.close()
+        ws.close()

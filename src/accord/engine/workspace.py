@@ -7,6 +7,8 @@ SQL types. Normalised text is computed once per (column, normaliser) and reused 
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -71,6 +73,12 @@ class Workspace:
     left: SideData
     right: SideData
     free_as_of: int | None = None  # last match_no reflected in l_free / r_free
+    spill_dir: str | None = None  # where DuckDB may spill past its memory limit
+
+    def close(self) -> None:
+        self.con.close()
+        if self.spill_dir:
+            shutil.rmtree(self.spill_dir, ignore_errors=True)
 
     def side(self, key: SideKey) -> SideData:
         return self.left if key == "l" else self.right
@@ -171,14 +179,23 @@ def load_side(
     return side
 
 
-def open_workspace(left: pa.Table, right: pa.Table, rules: RuleSet) -> Workspace:
+def open_workspace(
+    left: pa.Table, right: pa.Table, rules: RuleSet, memory_limit: str | None = None
+) -> Workspace:
     """Load both sides into a fresh in-memory DuckDB and create the bookkeeping tables."""
     con = duckdb.connect()
+    spill: str | None = None
     # Nothing here depends on the order rows come out of a query (outputs are numbered and
     # sorted explicitly), and not keeping it lets DuckDB stream with less memory.
     con.execute("SET preserve_insertion_order = false")
+    if memory_limit is not None:
+        # Past the limit DuckDB spills to disk rather than growing: the service runs several
+        # jobs on one machine, and a laptop has other things to do.
+        spill = tempfile.mkdtemp(prefix="accord-spill-")
+        con.execute(f"SET temp_directory = '{spill}'; SET memory_limit = '{memory_limit}'")
     ws = Workspace(
         con=con,
+        spill_dir=spill,
         rules=rules,
         left=load_side(con, rules, "l", left),
         right=load_side(con, rules, "r", right),
@@ -225,3 +242,13 @@ def free_rows_sql(ws: Workspace, key: SideKey) -> str:
     """The free records of one side, as of the last `refresh_free_rows`."""
     del ws
     return f"SELECT * FROM {key}_free"
+
+
+def drop_working_tables(ws: Workspace) -> None:
+    """Free what only the passes needed, before the outputs are built (peak memory)."""
+    names = ws.con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE temporary "
+        "AND (table_name IN ('l_free', 'r_free') OR regexp_matches(table_name, '^[lr]_map[0-9]+$'))"
+    ).fetchall()
+    for (name,) in names:
+        ws.con.execute(f"DROP TABLE {name}")
