@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 RULES = HERE / "bank_ledger_rules.yaml"
 
 
-def one_run(data: Path, out: Path) -> dict[str, Any]:
+def one_run(data: Path, out: Path, rules: Path) -> dict[str, Any]:
     """The timed work, run in a child process so memory and caches start cold."""
     started = time.perf_counter()
     from accord.engine import load_rules, reconcile, write_results
@@ -37,7 +37,7 @@ def one_run(data: Path, out: Path) -> dict[str, Any]:
     with ThreadPoolExecutor(2) as pool:
         left, right = pool.map(read_table, [data / "left.csv", data / "right.csv"])
     read = time.perf_counter()
-    result = reconcile(left.table, right.table, load_rules(RULES))
+    result = reconcile(left.table, right.table, load_rules(rules))
     matched = time.perf_counter()
     write_results(result, out, "parquet")
     written = time.perf_counter()
@@ -55,13 +55,13 @@ def one_run(data: Path, out: Path) -> dict[str, Any]:
     }
 
 
-def measure(data: Path, out: Path, repeat: int) -> dict[str, Any]:
+def measure(data: Path, out: Path, repeat: int, rules: Path) -> dict[str, Any]:
     from score import score_run
 
     runs = []
     for _ in range(repeat):
         child = subprocess.run(
-            [sys.executable, __file__, "--child", str(data), str(out)],
+            [sys.executable, __file__, "--child", str(data), str(out), str(rules)],
             capture_output=True,
             text=True,
             check=True,
@@ -111,8 +111,8 @@ def table(results: list[dict[str, Any]]) -> str:
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        print(json.dumps(one_run(Path(sys.argv[2]), Path(sys.argv[3]))))
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        print(json.dumps(one_run(Path(sys.argv[2]), Path(sys.argv[3]), Path(sys.argv[4]))))
         return
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -125,6 +125,7 @@ def main() -> None:
     parser.add_argument("--root", type=Path, default=scratch)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rules", type=Path, default=RULES)
     args = parser.parse_args()
     sys.path.insert(0, str(HERE))
     datasets = list(args.data)
@@ -145,8 +146,10 @@ def main() -> None:
                 check=True,
             )
         datasets.append(target)
+    print(f"rules: {args.rules}", file=sys.stderr)
     results = [
-        measure(d, args.root / "out" / f"{d.parent.name}-{d.name}", args.repeat) for d in datasets
+        measure(d, args.root / "out" / f"{d.parent.name}-{d.name}", args.repeat, args.rules)
+        for d in datasets
     ]
     (HERE / "results").mkdir(exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -156,6 +159,8 @@ def main() -> None:
         q = r["quality"]
         kinds = ", ".join(f"{k} {v:.3f}" for k, v in q["recall_by_kind"].items())
         print(f"\n{label(r['data'])}: recall by kind: {kinds}; phases: {r['runs'][0]['phases_s']}")
+        if "suggested" in q:
+            print(f"  for review: {q['suggested']}; counting those too: {q['with_suggested']}")
 
 
 if __name__ == "__main__":

@@ -21,8 +21,13 @@ PAIR_KINDS = ["exact", "fuzzy", "discrepancy", "split"]
 IDS = ["left_id", "right_id"]
 
 
-def predicted_pairs(out_dir: Path) -> pl.DataFrame:
-    matches = pl.read_parquet(out_dir / "matches.parquet", columns=["left_ids", "right_ids"])
+def predicted_pairs(out_dir: Path, suggested: bool = False) -> pl.DataFrame:
+    """Pairs of the automatic matches (or, with `suggested`, of those left for review)."""
+    matches = pl.read_parquet(
+        out_dir / "matches.parquet", columns=["status", "left_ids", "right_ids"]
+    )
+    wanted = pl.col("status") == "suggested"
+    matches = matches.filter(wanted if suggested else ~wanted)
     return (
         matches.explode("left_ids")
         .explode("right_ids")
@@ -98,7 +103,14 @@ def score_run(out_dir: Path, truth_path: Path) -> dict[str, Any]:
     truth = pl.read_csv(
         truth_path, schema={"left_id": pl.Int64, "right_id": pl.Int64, "kind": pl.Utf8}
     )
-    return {**score_pairs(predicted_pairs(out_dir), truth), **ambiguity(out_dir, truth)}
+    scores = {**score_pairs(predicted_pairs(out_dir), truth), **ambiguity(out_dir, truth)}
+    review = predicted_pairs(out_dir, suggested=True)
+    if review.height:
+        reviewed = score_pairs(review, truth)
+        scores["suggested"] = {"pairs": review.height, "precision": reviewed["precision"]}
+        everything = score_pairs(pl.concat([predicted_pairs(out_dir), review]), truth)
+        scores["with_suggested"] = {k: everything[k] for k in ("precision", "recall", "f1")}
+    return scores
 
 
 def main() -> None:
