@@ -142,3 +142,59 @@ def test_large_uploads_are_parsed_by_a_worker(
     parsed = owner.client.get(owner.url(f"/datasets/{body['id']}"), headers=owner.headers).json()
     assert parsed["status"] == "ready"
     assert parsed["row_count"] == 4
+
+
+def test_a_damaged_spreadsheet_fails_with_a_message_not_a_crash(owner: Owner) -> None:
+    response = owner.client.post(
+        owner.url("/datasets"),
+        files={"file": ("statement.xlsx", b"PK\x03\x04 not really a zip", "application/zip")},
+        headers=owner.headers,
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["status"] == "failed"
+    assert "statement.xlsx cannot be read" in body["error"]
+
+
+def test_a_damaged_large_file_fails_in_the_worker_which_keeps_running(
+    owner: Owner, clean_db: str, base_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from accord.datasets import service
+    from accord.db.url import sqlalchemy_url
+    from accord.jobs.worker import Worker, WorkerConfig
+
+    monkeypatch.setattr(service, "IN_REQUEST_PARSE_BYTES", 10)
+    broken = upload(owner, "big.xlsx", b"PK\x03\x04 not really a zip")
+    fine = upload(owner, "bank.csv", BANK_CSV)
+    config = WorkerConfig(data_dir=Path(base_env["ACCORD_DATA_DIR"]))
+    assert Worker(sqlalchemy_url(clean_db), config).run(once=True) == 2
+    states = {
+        d["id"]: d["status"]
+        for d in owner.client.get(owner.url("/datasets"), headers=owner.headers).json()["items"]
+    }
+    assert states == {broken["id"]: "failed", fine["id"]: "ready"}
+
+
+def test_the_same_file_with_other_read_options_is_a_new_data_set(owner: Owner) -> None:
+    semicolons = "id;amount\nA;1.00\nB;2.00\n"
+    wrong = upload(owner, "a.csv", semicolons, read_options='{"delimiter": ","}')
+    right = upload(owner, "a.csv", semicolons, read_options='{"delimiter": ";"}')
+    assert right["id"] != wrong["id"]
+    assert right["reused"] is False
+    assert [c["name"] for c in right["columns"]] == ["id", "amount"]  # type: ignore[union-attr]
+
+
+def test_a_data_set_being_parsed_cannot_be_remapped_or_deleted(owner: Owner, clean_db: str) -> None:
+    import psycopg
+
+    body = upload(owner, "bank.csv", BANK_CSV)
+    with psycopg.connect(clean_db, autocommit=True) as conn:
+        conn.execute("UPDATE datasets SET status = 'parsing' WHERE id = %s", (body["id"],))
+    remap = owner.client.put(
+        owner.url(f"/datasets/{body['id']}/mapping"),
+        json={"mapping": None},
+        headers=owner.headers,
+    )
+    assert "being parsed" in assert_problem(remap, 409)["detail"]
+    delete = owner.client.delete(owner.url(f"/datasets/{body['id']}"), headers=owner.headers)
+    assert_problem(delete, 409)

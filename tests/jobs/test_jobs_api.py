@@ -97,6 +97,7 @@ def test_cancel_a_queued_job_and_refuse_cancelling_a_finished_one(
     cancelled = owner.client.post(owner.url(f"/jobs/{job['id']}/cancel"), headers=owner.headers)
     assert cancelled.status_code == 200
     assert cancelled.json()["status"] == "cancelled"
+    assert cancelled.json()["finished_at"] is not None
     assert run_worker(clean_db, base_env) == 0
     again = owner.client.post(owner.url(f"/jobs/{job['id']}/cancel"), headers=owner.headers)
     assert "already ended" in assert_problem(again, 409)["detail"]

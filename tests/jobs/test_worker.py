@@ -250,3 +250,27 @@ def test_explanations_are_stored_compact_and_shown_in_full() -> None:
     manual = [{"condition": "manual", "outcome": "matched by a reviewer"}]
     assert expand_explanation(manual) == manual
     assert expand_explanation(None) == []
+
+
+def test_a_job_that_keeps_killing_workers_is_failed_not_retried(
+    clean_db: str, tmp_path: Path, seeded: Seeded
+) -> None:
+    dead_thrice = queue_job(clean_db, seeded)
+    cancelled = queue_job(clean_db, seeded)
+    with psycopg.connect(clean_db, autocommit=True) as conn:
+        conn.execute(
+            "UPDATE reconciliation_jobs SET status = 'running', attempts = 3, "
+            "heartbeat_at = now() - interval '1 hour' WHERE id = %s",
+            (dead_thrice,),
+        )
+        conn.execute(
+            "UPDATE reconciliation_jobs SET status = 'running', attempts = 1, "
+            "cancel_requested = true, heartbeat_at = now() - interval '1 hour' WHERE id = %s",
+            (cancelled,),
+        )
+    assert _worker(clean_db, tmp_path).run(once=True) == 0
+    failed = _job(clean_db, dead_thrice)
+    assert failed["status"] == "failed"
+    assert "stopped 3 times" in str(failed["error"])
+    assert failed["finished_at"] is not None
+    assert _job(clean_db, cancelled)["status"] == "cancelled"

@@ -58,7 +58,20 @@ def parse_original(
             problems=[_problem(p, display_name) for p in renamed[:MAX_STORED_PROBLEMS]],
             error=str(IngestError(renamed, stopped_early=exc.stopped_early))[:4000],
         )
-    write_parquet(result, parquet)
+    except Exception as exc:  # a damaged file can fail inside any reader library
+        return ParseOutcome(
+            status="failed",
+            error=f"{display_name} cannot be read ({type(exc).__name__}: {exc}); check that "
+            "it is a complete CSV, XLSX, JSON or Parquet file and upload it again"[:4000],
+        )
+    try:
+        write_parquet(result, parquet)
+    except OSError as exc:
+        return ParseOutcome(
+            status="failed",
+            error=f"{display_name} was read but could not be stored ({exc.strerror}); "
+            "free space in the data dir and upload it again",
+        )
     return ParseOutcome(
         status="ready",
         row_count=result.table.num_rows,

@@ -16,10 +16,16 @@ from accord import audit
 from accord.audit.context import RequestContext
 from accord.config import Settings
 from accord.datasets.parse import PARQUET_NAME, parse_original
-from accord.datasets.storage import dataset_dir, remove_dataset_files, store_upload
+from accord.datasets.storage import (
+    dataset_dir,
+    remove_dataset_files,
+    remove_files_when,
+    store_upload,
+)
 from accord.db.models import Dataset, ReconciliationJob, User
 from accord.engine.ingest import ColumnMapping, ReadOptions
 from accord.errors import Conflict, NotFound, UnprocessableEntity
+from accord.jobs.queue import notify_change
 
 # Files up to this size are parsed while the upload request waits; larger ones by a worker.
 IN_REQUEST_PARSE_BYTES = 32 << 20
@@ -76,20 +82,28 @@ async def upload_dataset(
     options: dict[str, Any],
     mapping: dict[str, Any] | None,
     context: RequestContext,
+    parse_in_request: bool = False,
 ) -> tuple[Dataset, bool]:
-    """Store, recognise a repeated file, and parse now or hand over to a worker."""
+    """Store, recognise a repeated file, and parse now or hand over to a worker.
+
+    A file already uploaded with the same read options and mapping is recognised by its
+    SHA-256 and that data set returned; with other options it is a new data set.
+    `parse_in_request` forces parsing now whatever the size (the demo needs it ready).
+    """
     _validated(options, mapping)
     data_dir = settings.app.data_dir
     dataset_id = uuid.uuid4()
     relative_dir = dataset_dir(project_id, dataset_id)
     stored = await store_upload(upload, data_dir, relative_dir, settings.app.max_upload_mb << 20)
-    same = await db.scalar(
+    remove_files_when(db, "rollback", data_dir / relative_dir)
+    candidates = await db.scalars(
         select(Dataset).where(
             Dataset.project_id == project_id,
             Dataset.sha256 == stored.sha256,
             Dataset.status != "failed",
         )
     )
+    same = next((d for d in candidates if d.read_options == options and d.mapping == mapping), None)
     if same is not None:
         remove_dataset_files(data_dir, relative_dir)
         return same, True
@@ -113,15 +127,11 @@ async def upload_dataset(
         error=None,
     )
     db.add(dataset)
-    try:
-        if stored.size_bytes <= IN_REQUEST_PARSE_BYTES:
-            await parse_now(dataset, data_dir)
-        await db.flush()
-    except BaseException:
-        remove_dataset_files(data_dir, relative_dir)
-        raise
+    if parse_in_request or stored.size_bytes <= IN_REQUEST_PARSE_BYTES:
+        await parse_now(dataset, data_dir)
+    await db.flush()
     if dataset.status == "uploaded":
-        await db.execute(text("SELECT pg_notify('accord_jobs', :id)"), {"id": str(dataset.id)})
+        await notify_change(db, dataset.id)
     await audit.record(
         db,
         user,
@@ -146,6 +156,7 @@ async def update_mapping(
 ) -> Dataset:
     """Re-read the kept original with a new mapping (and options); the old Parquet is replaced."""
     await _refuse_if_in_use(db, dataset, "re-mapped")
+    _refuse_while_parsing(dataset, "re-mapped")
     new_options = options if options is not None else dataset.read_options
     _validated(new_options, mapping)
     before = {"mapping": dataset.mapping, "read_options": dataset.read_options}
@@ -155,7 +166,8 @@ async def update_mapping(
         await parse_now(dataset, settings.app.data_dir)
     else:
         dataset.status = "uploaded"
-        await db.execute(text("SELECT pg_notify('accord_jobs', :id)"), {"id": str(dataset.id)})
+        dataset.parse_token = None
+        await notify_change(db, dataset.id)
     await audit.record(
         db,
         user,
@@ -168,6 +180,14 @@ async def update_mapping(
         context=context,
     )
     return dataset
+
+
+def _refuse_while_parsing(dataset: Dataset, what: str) -> None:
+    if dataset.status == "parsing":
+        raise Conflict(
+            f"The data set is being parsed and cannot be {what} now; try again when it is "
+            "ready or failed."
+        )
 
 
 async def _refuse_if_in_use(db: AsyncSession, dataset: Dataset, what: str) -> None:
@@ -190,6 +210,7 @@ async def delete_dataset(
 ) -> None:
     """Delete the data set and its files; finished jobs keep their results, not the link."""
     await _refuse_if_in_use(db, dataset, "deleted")
+    _refuse_while_parsing(dataset, "deleted")
     for column in ("left_dataset_id", "right_dataset_id"):
         await db.execute(
             text(f"UPDATE reconciliation_jobs SET {column} = NULL WHERE {column} = :id"),  # noqa: S608
@@ -211,4 +232,4 @@ async def delete_dataset(
     )
     await db.delete(dataset)
     await db.flush()
-    remove_dataset_files(settings.app.data_dir, Path(dataset.original_path).parent)
+    remove_files_when(db, "commit", settings.app.data_dir / Path(dataset.original_path).parent)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fastapi import UploadFile
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.concurrency import run_in_threadpool
 
 from accord.errors import PayloadTooLarge
@@ -65,3 +67,17 @@ async def store_upload(
 
 def remove_dataset_files(data_dir: Path, relative_dir: Path) -> None:
     shutil.rmtree(data_dir / relative_dir, ignore_errors=True)
+
+
+def remove_files_when(session: AsyncSession, outcome: str, path: Path) -> None:
+    """Remove `path` once the session's transaction ends in `outcome` ("commit" or "rollback").
+
+    Files and rows then never disagree: a delete removes files only once the rows are gone
+    for good, and an upload's files go away if its unit of work is rolled back.
+    """
+    event_name = "after_commit" if outcome == "commit" else "after_rollback"
+
+    def remove(_: object) -> None:
+        shutil.rmtree(path, ignore_errors=True)
+
+    event.listen(session.sync_session, event_name, remove, once=True)

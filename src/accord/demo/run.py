@@ -91,6 +91,7 @@ async def _seed(
                     {},
                     None,
                     context,
+                    parse_in_request=True,
                 )
             uploaded.append(dataset)
         ruleset, _ = await rulesets.create_ruleset(

@@ -1,12 +1,17 @@
 """Large uploads are parsed by a worker: claim one `uploaded` data set, parse it, store the outcome.
 
-A data set left `parsing` by a worker that died is claimed again after `stale_after_s`.
+The claim hands out a token and a heartbeat keeps it fresh while the parse runs; a data set
+left `parsing` by a worker that died (no heartbeat for `stale_after_s`) is claimed again.
+Only the token's holder may store the outcome.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import text
@@ -19,7 +24,7 @@ log = get_logger(__name__)
 
 _CLAIM = text(
     """
-    UPDATE datasets d SET status = 'parsing', updated_at = now()
+    UPDATE datasets d SET status = 'parsing', parse_token = gen_random_uuid(), updated_at = now()
     WHERE d.id = (
         SELECT id FROM datasets
         WHERE status = 'uploaded'
@@ -28,32 +33,63 @@ _CLAIM = text(
         FOR UPDATE SKIP LOCKED
         LIMIT 1
     )
-    RETURNING d.id, d.original_path, d.read_options, d.mapping, d.original_filename
+    RETURNING d.id, d.original_path, d.read_options, d.mapping, d.original_filename,
+              d.parse_token
     """
+)
+_BEAT = text("UPDATE datasets SET updated_at = now() WHERE id = :id AND parse_token = :token")
+_STORE = text(
+    "UPDATE datasets SET status = :status, row_count = :rows, "
+    "columns = CAST(:columns AS jsonb), problems = CAST(:problems AS jsonb), "
+    "error = :error, parquet_path = :parquet, parse_token = NULL, updated_at = now() "
+    "WHERE id = :id AND status = 'parsing' AND parse_token = :token"
 )
 
 
-def parse_next_dataset(engine: Engine, data_dir: Path, stale_after_s: float) -> bool:
+@contextmanager
+def _heartbeat(
+    engine: Engine, dataset_id: uuid.UUID, token: uuid.UUID, every_s: float
+) -> Iterator[None]:
+    done = threading.Event()
+
+    def beat() -> None:
+        while not done.wait(every_s):
+            try:
+                with engine.begin() as conn:
+                    conn.execute(_BEAT, {"id": dataset_id, "token": token})
+            except Exception as exc:  # a missed beat is retried; the database may come back
+                log.warning("parse heartbeat failed", dataset_id=str(dataset_id), error=str(exc))
+
+    thread = threading.Thread(target=beat, name=f"parse-heartbeat-{dataset_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join(every_s + 5)
+
+
+def parse_next_dataset(
+    engine: Engine, data_dir: Path, stale_after_s: float, heartbeat_s: float
+) -> bool:
     """Parse one waiting upload; False when none waits."""
     with engine.begin() as conn:
         row = conn.execute(_CLAIM, {"stale": stale_after_s}).first()
     if row is None:
         return False
     dataset_id: uuid.UUID = row[0]
+    token: uuid.UUID = row[5]
     original = data_dir / row[1]
     parquet = original.parent / PARQUET_NAME
     log.info("parsing data set", dataset_id=str(dataset_id))
-    outcome = parse_original(original, parquet, row[2] or {}, row[3], row[4])
+    with _heartbeat(engine, dataset_id, token, heartbeat_s):
+        outcome = parse_original(original, parquet, row[2] or {}, row[3], row[4])
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "UPDATE datasets SET status = :status, row_count = :rows, "
-                "columns = CAST(:columns AS jsonb), problems = CAST(:problems AS jsonb), "
-                "error = :error, parquet_path = :parquet, updated_at = now() "
-                "WHERE id = :id AND status = 'parsing'"
-            ),
+        stored = conn.execute(
+            _STORE,
             {
                 "id": dataset_id,
+                "token": token,
                 "status": outcome.status,
                 "rows": outcome.row_count,
                 "columns": json.dumps(outcome.columns, default=str),
@@ -63,6 +99,8 @@ def parse_next_dataset(engine: Engine, data_dir: Path, stale_after_s: float) -> 
                 if outcome.status == "ready"
                 else None,
             },
-        )
-    log.info("data set parsed", dataset_id=str(dataset_id), status=outcome.status)
+        ).rowcount
+    log.info(
+        "data set parsed", dataset_id=str(dataset_id), status=outcome.status, stored=bool(stored)
+    )
     return True

@@ -16,8 +16,12 @@ from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncSession
 
 NOTIFY_CHANNEL = "accord_jobs"
+# A job whose worker died this many times (out of memory, killed) is failed, not retried:
+# otherwise it would take down every worker in turn and block the queue behind it.
+MAX_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -40,7 +44,8 @@ _CLAIM = text(
     WHERE j.id = (
         SELECT id FROM reconciliation_jobs
         WHERE (status = 'queued' AND NOT cancel_requested)
-           OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => :stale))
+           OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => :stale)
+               AND attempts < :max_attempts AND NOT cancel_requested)
         ORDER BY created_at
         FOR UPDATE SKIP LOCKED
         LIMIT 1
@@ -52,7 +57,8 @@ _CLAIM = text(
 
 
 def claim_next(conn: Connection, worker_id: str, stale_after_s: float) -> ClaimedJob | None:
-    row = conn.execute(_CLAIM, {"worker": worker_id, "stale": stale_after_s}).mappings().first()
+    params = {"worker": worker_id, "stale": stale_after_s, "max_attempts": MAX_ATTEMPTS}
+    row = conn.execute(_CLAIM, params).mappings().first()
     return ClaimedJob(**row) if row else None
 
 
@@ -64,6 +70,25 @@ def cancel_queued(conn: Connection) -> int:
             "phase = 'cancelled', updated_at = now() "
             "WHERE status = 'queued' AND cancel_requested"
         )
+    ).rowcount
+
+
+def end_abandoned(conn: Connection, stale_after_s: float) -> int:
+    """Running jobs whose worker is gone and that must not run again: cancelled ones end
+    cancelled, and those that already took down MAX_ATTEMPTS workers end failed."""
+    return conn.execute(
+        text(
+            "UPDATE reconciliation_jobs SET "
+            "status = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'failed' END, "
+            "phase = CASE WHEN cancel_requested THEN 'cancelled' ELSE 'failed' END, "
+            "error = CASE WHEN cancel_requested THEN NULL ELSE 'the worker running this job "
+            "stopped ' || attempts || ' times without finishing (out of memory or killed?); "
+            "give the workers more memory or split the data, then run it again' END, "
+            "finished_at = now(), updated_at = now() "
+            "WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => :stale) "
+            "AND (cancel_requested OR attempts >= :max_attempts)"
+        ),
+        {"stale": stale_after_s, "max_attempts": MAX_ATTEMPTS},
     ).rowcount
 
 
@@ -142,4 +167,12 @@ def notify(conn: Connection, job_id: uuid.UUID) -> None:
             "channel": NOTIFY_CHANNEL,
             "payload": str(job_id),
         },
+    )
+
+
+async def notify_change(session: AsyncSession, subject_id: uuid.UUID) -> None:
+    """The API's side of `notify`: wake workers (new work) and event streams (a change)."""
+    await session.execute(
+        text("SELECT pg_notify(:channel, :payload)"),
+        {"channel": NOTIFY_CHANNEL, "payload": str(subject_id)},
     )

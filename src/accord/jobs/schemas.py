@@ -13,7 +13,7 @@ class JobCreate(BaseModel):
     left_dataset_id: uuid.UUID
     right_dataset_id: uuid.UUID
     ruleset_id: uuid.UUID
-    ruleset_version: int | None = Field(None, description="default: the latest version")
+    ruleset_version: int | None = Field(None, ge=1, description="default: the latest version")
 
 
 class JobOut(BaseModel):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accord import audit
 from accord.audit.context import RequestContext
 from accord.db.models import ReconciliationJob, RuleSetVersion, User
 from accord.errors import Conflict, NotFound
-from accord.jobs.queue import NOTIFY_CHANNEL
+from accord.jobs.queue import notify_change
 from accord.jobs.schemas import JobCreate, JobOut
 from accord.rulesets import service as rulesets
 
@@ -40,12 +40,6 @@ async def job_out(db: AsyncSession, job: ReconciliationJob) -> JobOut:
     return out
 
 
-async def _notify(db: AsyncSession, job_id: uuid.UUID) -> None:
-    await db.execute(
-        text("SELECT pg_notify(:channel, :id)"), {"channel": NOTIFY_CHANNEL, "id": str(job_id)}
-    )
-
-
 async def create_job(
     db: AsyncSession, user: User, project_id: uuid.UUID, body: JobCreate, context: RequestContext
 ) -> ReconciliationJob:
@@ -68,7 +62,7 @@ async def create_job(
     )
     db.add(job)
     await db.flush()
-    await _notify(db, job.id)
+    await notify_change(db, job.id)
     await audit.record(
         db,
         user,
@@ -93,12 +87,27 @@ async def cancel_job(
     """A queued job ends now; a running one stops at its next check (within seconds)."""
     if job.status in TERMINAL:
         raise Conflict(f"The job already ended ({job.status}); nothing to cancel.")
-    job.cancel_requested = True
-    if job.status == "queued":
-        job.status = "cancelled"
-        job.phase = "cancelled"
-    await db.flush()
-    await _notify(db, job.id)
+    # Conditional statements, not a read-modify-write: a worker may claim the job meanwhile,
+    # and then it is running and must be asked to stop, not marked cancelled under it.
+    ended = await db.execute(
+        update(ReconciliationJob)
+        .where(ReconciliationJob.id == job.id, ReconciliationJob.status == "queued")
+        .values(
+            status="cancelled",
+            phase="cancelled",
+            cancel_requested=True,
+            finished_at=func.now(),
+            updated_at=func.now(),
+        )
+    )
+    if not ended.rowcount:  # type: ignore[attr-defined]
+        await db.execute(
+            update(ReconciliationJob)
+            .where(ReconciliationJob.id == job.id, ReconciliationJob.status == "running")
+            .values(cancel_requested=True, updated_at=func.now())
+        )
+    await db.refresh(job)
+    await notify_change(db, job.id)
     await audit.record(
         db,
         user,

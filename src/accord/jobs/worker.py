@@ -100,11 +100,13 @@ class Worker:
 
     def run_next(self) -> bool:
         """Parse one waiting upload or run one queued job; False when there was nothing."""
-        if parse_next_dataset(self.engine, self.config.data_dir, self.config.stale_after_s):
+        cfg = self.config
+        if parse_next_dataset(self.engine, cfg.data_dir, cfg.stale_after_s, cfg.heartbeat_s):
             return True
         with self.engine.begin() as conn:
             queue.cancel_queued(conn)
-            job = queue.claim_next(conn, self.worker_id, self.config.stale_after_s)
+            queue.end_abandoned(conn, cfg.stale_after_s)
+            job = queue.claim_next(conn, self.worker_id, cfg.stale_after_s)
         if job is None:
             return False
         bind_correlation_id(f"job-{job.id}")

@@ -96,7 +96,7 @@ async def update_ruleset(
     body: RuleSetUpdate,
 ) -> RuleSetOut:
     """Save a new version of the rules; earlier versions are kept unchanged."""
-    ruleset = await service.get_ruleset(db, access.project.id, ruleset_id)
+    ruleset = await service.get_ruleset(db, access.project.id, ruleset_id, for_update=True)
     version = await service.add_version(
         db, access.principal.user, ruleset, body.document, body.name, context
     )

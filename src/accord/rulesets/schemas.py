@@ -40,7 +40,7 @@ class RuleSetOut(BaseModel):
 class DryRunRequest(BaseModel):
     left_dataset_id: uuid.UUID
     right_dataset_id: uuid.UUID
-    version: int | None = Field(None, description="default: the latest version")
+    version: int | None = Field(None, ge=1, description="default: the latest version")
     sample_rows: int = Field(2000, ge=1, le=50_000, description="rows taken from each side")
 
 

@@ -44,17 +44,19 @@ def validated_document(document: dict[str, Any] | str) -> dict[str, Any]:
     return stored
 
 
-async def get_ruleset(db: AsyncSession, project_id: uuid.UUID, ruleset_id: uuid.UUID) -> RuleSet:
-    found = await db.scalar(
-        select(RuleSet).where(RuleSet.id == ruleset_id, RuleSet.project_id == project_id)
-    )
+async def get_ruleset(
+    db: AsyncSession, project_id: uuid.UUID, ruleset_id: uuid.UUID, for_update: bool = False
+) -> RuleSet:
+    """The project's rule set; `for_update` locks it so concurrent new versions queue up."""
+    query = select(RuleSet).where(RuleSet.id == ruleset_id, RuleSet.project_id == project_id)
+    found = await db.scalar(query.with_for_update() if for_update else query)
     if found is None:
         raise NotFound("No rule set with this id in this project.")
     return found
 
 
 async def get_version(db: AsyncSession, ruleset: RuleSet, version: int | None) -> RuleSetVersion:
-    number = version or ruleset.latest_version
+    number = ruleset.latest_version if version is None else version
     found = await db.scalar(
         select(RuleSetVersion).where(
             RuleSetVersion.ruleset_id == ruleset.id, RuleSetVersion.version == number

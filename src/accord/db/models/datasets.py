@@ -47,3 +47,5 @@ class Dataset(UUIDPrimaryKey, Timestamps, Base):
         JSONB, nullable=False, server_default=text("'[]'::jsonb")
     )
     error: Mapped[str | None] = mapped_column(String(4000), nullable=True)
+    # Set by the worker parsing the file; only the holder may store the outcome.
+    parse_token: Mapped[uuid.UUID | None] = mapped_column(nullable=True)
