@@ -20,7 +20,8 @@ ENV PATH=/opt/venv/bin:$PATH ACCORD_DATA_DIR=/data ACCORD_HOST=0.0.0.0 ACCORD_PO
 USER accord
 WORKDIR /home/accord
 EXPOSE 8000
+# Probes the API on ACCORD_PORT; containers running `accord worker` disable it (compose does).
 HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
-    CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/health/live', timeout=2).status == 200 else 1)"
+    CMD python -c "import os,sys,urllib.request; url='http://127.0.0.1:%s/health/live' % os.environ.get('ACCORD_PORT', '8000'); sys.exit(0 if urllib.request.urlopen(url, timeout=2).status == 200 else 1)"
 ENTRYPOINT ["accord-entrypoint"]
 CMD ["accord", "serve"]

@@ -21,11 +21,13 @@ trap 'forward INT' INT
 child=$!
 wait "$child"
 code=$?
-# A signal interrupts `wait`: wait again for the command's own exit code.
+# A signal interrupts `wait`: wait again for the command's own exit code. bash keeps the
+# status of a child it already reaped, so the last `wait` gives it even then.
 while kill -0 "$child" 2>/dev/null; do
   wait "$child"
-  code=$?
 done
+wait "$child" 2>/dev/null
+code=$?
 
 if [ "$code" -eq 0 ]; then
   exit 0

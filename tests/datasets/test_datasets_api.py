@@ -198,3 +198,18 @@ def test_a_data_set_being_parsed_cannot_be_remapped_or_deleted(owner: Owner, cle
     assert "being parsed" in assert_problem(remap, 409)["detail"]
     delete = owner.client.delete(owner.url(f"/datasets/{body['id']}"), headers=owner.headers)
     assert_problem(delete, 409)
+
+
+def test_an_upload_declaring_a_size_over_the_limit_is_refused_before_reading(
+    app_factory: Callable[..., TestClient],
+) -> None:
+    client = app_factory(ACCORD_MAX_UPLOAD_MB="1")
+    _, headers = signed_up(client, "huge@example.com")
+    project_id = client.post("/projects", json={"name": "Huge"}, headers=headers).json()["id"]
+    huge = b"x" * (3 << 20)
+    response = client.post(
+        f"/projects/{project_id}/datasets",
+        files={"file": ("huge.csv", huge, "text/csv")},
+        headers=headers,
+    )
+    assert "ACCORD_MAX_UPLOAD_MB" in assert_problem(response, 413)["detail"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from accord.db.url import sqlalchemy_url
 from accord.jobs.worker import Worker, WorkerConfig
 from tests.auth.support import assert_problem
@@ -116,3 +118,12 @@ def test_jobs_of_another_project_are_not_found(owner: Owner) -> None:
     other = owner.client.post("/projects", json={"name": "Other"}, headers=owner.headers).json()
     response = owner.client.get(f"/projects/{other['id']}/jobs/{job['id']}", headers=owner.headers)
     assert_problem(response, 404)
+
+
+def test_event_streams_are_capped(owner: Owner, monkeypatch: pytest.MonkeyPatch) -> None:
+    from accord.jobs import events
+
+    job = queue(owner)
+    monkeypatch.setattr(events, "MAX_OPEN_STREAMS", 0)
+    response = owner.client.get(owner.url(f"/jobs/{job['id']}/events"), headers=owner.headers)
+    assert "Too many event streams" in assert_problem(response, 503)["detail"]

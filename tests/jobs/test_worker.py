@@ -274,3 +274,22 @@ def test_a_job_that_keeps_killing_workers_is_failed_not_retried(
     assert "stopped 3 times" in str(failed["error"])
     assert failed["finished_at"] is not None
     assert _job(clean_db, cancelled)["status"] == "cancelled"
+
+
+def test_ids_must_be_filled_in_and_unique() -> None:
+    import pyarrow as pa
+
+    from accord.jobs.inputs import JobInputError, check_ids
+
+    check_ids(pa.table({"id": ["A", "B"]}), "id", "left", "bank")
+    for ids, wanted in (
+        (["A", "A", "B"], "repeat (e.g. A)"),
+        (["A", None], "1 record(s)"),
+        (["A", " "], "have no id"),
+    ):
+        with pytest.raises(JobInputError, match=r".*") as caught:
+            check_ids(pa.table({"id": ids}), "id", "left", "bank")
+        assert wanted in str(caught.value)
+        assert "bank" in str(caught.value)
+    with pytest.raises(JobInputError, match="not in data set"):
+        check_ids(pa.table({"ref": ["A"]}), "id", "left", "bank")

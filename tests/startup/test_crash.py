@@ -143,3 +143,17 @@ def test_fatal_signal_is_written_by_faulthandler(base_env: dict[str, str]) -> No
     assert shown.returncode == 139
     assert "crashed by a fatal signal" in shown.stderr
     assert "Fatal Python error" in shown.stderr
+
+
+def test_entrypoint_reports_a_clean_exit_after_sigterm_as_success(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    script = tmp_path / "graceful.sh"
+    script.write_text("#!/usr/bin/env bash\ntrap 'exit 0' TERM\nwhile true; do sleep 0.1; done\n")
+    script.chmod(0o755)
+    for _ in range(3):
+        proc = subprocess.Popen([str(ENTRYPOINT), str(script)], stderr=subprocess.PIPE, text=True)
+        time.sleep(0.5)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(10) == 0, proc.stderr.read() if proc.stderr else ""

@@ -156,3 +156,18 @@ def test_manager_uses_redis_and_falls_back_when_it_dies() -> None:
     finally:
         server.kill()
         server.wait(10)
+
+
+def test_memory_cache_forgets_keys_nobody_reads_again() -> None:
+    from accord.cache.memory import SWEEP_EVERY
+
+    clock = FakeClock()
+    cache = MemoryCache(clock=clock)
+
+    async def scenario() -> None:
+        for minute in range(3 * SWEEP_EVERY):
+            clock.now = minute * 60.0
+            await cache.incr(f"rate:user-1:{minute}", ttl_s=60)
+
+    asyncio.run(scenario())
+    assert len(cache) <= SWEEP_EVERY + 1

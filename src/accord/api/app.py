@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from accord import __version__
-from accord.api.middleware import RequestContextMiddleware
+from accord.api.middleware import RequestContextMiddleware, UploadLimitMiddleware
 from accord.api.problems import install_problem_handlers
 from accord.api.routers import include_routers
 from accord.api.state import AppState
@@ -47,6 +47,7 @@ def create_app(state: AppState) -> FastAPI:
             allow_headers=["*"],
             expose_headers=["X-Correlation-ID"],
         )
+    app.add_middleware(UploadLimitMiddleware, max_bytes=state.settings.app.max_upload_mb << 20)
     app.add_middleware(RequestContextMiddleware, metrics=state.metrics)
     include_routers(app)
     return app

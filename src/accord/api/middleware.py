@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -58,3 +59,50 @@ class RequestContextMiddleware:
                 status=status,
                 duration_ms=round(elapsed * 1000, 1),
             )
+
+
+class UploadLimitMiddleware:
+    """Refuse an upload whose declared size is over the limit before any of it is read.
+
+    Without this the multipart parser would spool the whole body to a temporary file first;
+    the upload endpoint still counts the bytes it stores (a body may not declare its size).
+    """
+
+    # Multipart framing and the other form fields around the file.
+    ALLOWANCE = 1 << 20
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST":
+            declared = dict(scope["headers"]).get(b"content-length")
+            if declared and declared.isdigit() and int(declared) > self.max_bytes + self.ALLOWANCE:
+                await self._refuse(scope, send)
+                return
+        await self.app(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, send: Send) -> None:
+        body = json.dumps(
+            {
+                "type": "https://accord.dev/problems/payload-too-large",
+                "title": "Payload too large",
+                "status": 413,
+                "detail": f"The upload is larger than the limit of {self.max_bytes >> 20} MiB "
+                "(ACCORD_MAX_UPLOAD_MB); split it or raise the limit.",
+                "instance": scope["path"],
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", b"application/problem+json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

@@ -5,11 +5,27 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+# Expired keys are swept every this many writes: keys such as per-minute rate-limit windows
+# are never read again once their minute is over, and would otherwise pile up.
+SWEEP_EVERY = 1000
+
 
 class MemoryCache:
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._data: dict[str, tuple[str, float | None]] = {}
+        self._writes = 0
+
+    def _count_write(self) -> None:
+        self._writes += 1
+        if self._writes % SWEEP_EVERY == 0:
+            now = self._clock()
+            expired = [k for k, (_, at) in self._data.items() if at is not None and at <= now]
+            for key in expired:
+                del self._data[key]
+
+    def __len__(self) -> int:
+        return len(self._data)
 
     def _live(self, key: str) -> tuple[str, float | None] | None:
         item = self._data.get(key)
@@ -23,12 +39,14 @@ class MemoryCache:
         return item[0] if item else None
 
     async def set(self, key: str, value: str, ttl_s: int | None = None) -> None:
+        self._count_write()
         self._data[key] = (value, self._clock() + ttl_s if ttl_s else None)
 
     async def delete(self, key: str) -> None:
         self._data.pop(key, None)
 
     async def incr(self, key: str, ttl_s: int) -> int:
+        self._count_write()
         item = self._live(key)
         if item is None:
             self._data[key] = ("1", self._clock() + ttl_s)

@@ -18,6 +18,16 @@ from accord.jobs.queue import NOTIFY_CHANNEL
 from accord.jobs.service import TERMINAL
 from accord.startup.database import libpq_conninfo
 
+# Each open stream holds a PostgreSQL connection of its own: cap them per process so event
+# streams can never exhaust the server's connections.
+MAX_OPEN_STREAMS = 50
+_open_streams = 0
+
+
+def stream_slot_free() -> bool:
+    return _open_streams < MAX_OPEN_STREAMS
+
+
 _STATE_SQL = (
     "SELECT status, phase, progress, error, summary IS NOT NULL AS has_summary "
     "FROM reconciliation_jobs WHERE id = %s"
@@ -44,6 +54,16 @@ async def job_events(
     url: URL, job_id: uuid.UUID, keepalive_s: float = 15.0
 ) -> AsyncIterator[dict[str, str]]:
     """Yield SSE messages: `progress` on each change, `done` at the end."""
+    global _open_streams
+    _open_streams += 1
+    try:
+        async for message in _stream(url, job_id, keepalive_s):
+            yield message
+    finally:
+        _open_streams -= 1
+
+
+async def _stream(url: URL, job_id: uuid.UUID, keepalive_s: float) -> AsyncIterator[dict[str, str]]:
     async with await psycopg.AsyncConnection.connect(libpq_conninfo(url), autocommit=True) as conn:
         await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
         last: dict[str, Any] | None = None

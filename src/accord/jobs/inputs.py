@@ -52,6 +52,12 @@ def _dataset_table(conn: Connection, dataset_id: uuid.UUID | None, data_dir: Pat
     return pq.read_table(path)
 
 
+def _name(conn: Connection, dataset_id: uuid.UUID) -> str:
+    return str(
+        conn.execute(text("SELECT name FROM datasets WHERE id = :id"), {"id": dataset_id}).scalar()
+    )
+
+
 def load_decisions(
     conn: Connection,
     project_id: uuid.UUID,
@@ -81,6 +87,29 @@ def load_decisions(
     return pa.Table.from_pylist(records, schema=DECISIONS_SCHEMA)
 
 
+def check_ids(table: pa.Table, id_column: str, side: str, dataset: str) -> None:
+    """Results name records by id: ids must exist, be filled in and be unique."""
+    if id_column not in table.column_names:
+        raise JobInputError(
+            f"the rules' {side} id column '{id_column}' is not in data set '{dataset}'"
+        )
+    ids = pc.cast(table.column(id_column), pa.string())
+    blank = pc.sum(pc.or_kleene(pc.is_null(ids), pc.equal(pc.utf8_trim_whitespace(ids), "")))
+    if blank.as_py():
+        raise JobInputError(
+            f"{blank.as_py():,} record(s) of data set '{dataset}' have no {id_column}; every "
+            "record needs an id (map a unique column as the id, or add one)"
+        )
+    counts = pc.value_counts(ids)
+    repeated = counts.filter(pc.greater(counts.field("counts"), 1))
+    if len(repeated):
+        examples = ", ".join(str(v) for v in repeated.field("values")[:5].to_pylist())
+        raise JobInputError(
+            f"{len(repeated):,} {id_column} value(s) of data set '{dataset}' repeat (e.g. "
+            f"{examples}); ids must be unique: choose another id column or add one"
+        )
+
+
 def load_inputs(conn: Connection, job: ClaimedJob, data_dir: Path) -> JobInputs:
     if (
         job.ruleset_version_id is None
@@ -95,9 +124,13 @@ def load_inputs(conn: Connection, job: ClaimedJob, data_dir: Path) -> JobInputs:
     if version is None:
         raise JobInputError("the job's rule-set version no longer exists")
     rules = RuleSet.model_validate(version[1])
+    left = _dataset_table(conn, job.left_dataset_id, data_dir)
+    right = _dataset_table(conn, job.right_dataset_id, data_dir)
+    check_ids(left, rules.left.id, "left", _name(conn, job.left_dataset_id))
+    check_ids(right, rules.right.id, "right", _name(conn, job.right_dataset_id))
     return JobInputs(
-        left=_dataset_table(conn, job.left_dataset_id, data_dir),
-        right=_dataset_table(conn, job.right_dataset_id, data_dir),
+        left=left,
+        right=right,
         rules=rules,
         ruleset_id=version[0],
         decisions=load_decisions(

@@ -13,8 +13,9 @@ from accord.api.deps import SessionDep, StateDep
 from accord.api.pagination import decode_cursor, encode_cursor
 from accord.audit.context import RequestContextDep
 from accord.db.models import ReconciliationJob
+from accord.errors import ServiceUnavailable
 from accord.jobs import service
-from accord.jobs.events import job_events
+from accord.jobs.events import job_events, stream_slot_free
 from accord.jobs.schemas import JobCreate, JobOut, JobPage
 from accord.projects.access import ProjectAccess, ViewAccess, permission
 from accord.projects.permissions import Action
@@ -82,4 +83,9 @@ async def follow_job(
 ) -> EventSourceResponse:
     """Server-Sent Events: `progress` whenever the job changes, then `done`."""
     await service.get_job(db, access.project.id, job_id)
+    if not stream_slot_free():
+        raise ServiceUnavailable(
+            "Too many event streams are open on this server; poll GET …/jobs/{id} or retry "
+            "shortly.",
+        )
     return EventSourceResponse(job_events(state.database.url, job_id))

@@ -131,13 +131,14 @@ class Worker:
             self._finish(job, "failed", f"the rules do not fit these data sets: {exc}")
         except (OperationalError, psycopg.OperationalError):
             raise  # the database is away, not the job at fault: it is taken over later
-        except Exception as exc:
+        except Exception:
+            # The details (which may name paths or SQL) stay in the log; the user gets the key.
             log.exception("job failed", job_id=str(job.id))
             self._finish(
                 job,
                 "failed",
-                f"internal error ({type(exc).__name__}: {exc}); quote job-{job.id} when "
-                "reporting it",
+                f"internal error; quote job-{job.id} when reporting it (the worker's log has "
+                "the details)",
             )
 
     def _stopped(self, job: queue.ClaimedJob, reason: str) -> None:
