@@ -127,3 +127,16 @@ def test_event_streams_are_capped(owner: Owner, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(events, "MAX_OPEN_STREAMS", 0)
     response = owner.client.get(owner.url(f"/jobs/{job['id']}/events"), headers=owner.headers)
     assert "Too many event streams" in assert_problem(response, 503)["detail"]
+
+
+def test_deleting_a_project_removes_its_jobs_data_sets_and_files(
+    owner: Owner, clean_db: str, base_env: dict[str, str]
+) -> None:
+    job = queue(owner)
+    assert run_worker(clean_db, base_env) == 1
+    folder = Path(base_env["ACCORD_DATA_DIR"]) / "projects" / owner.project_id
+    assert folder.exists()
+    response = owner.client.delete(f"/projects/{owner.project_id}", headers=owner.headers)
+    assert response.status_code == 204, response.text
+    assert not folder.exists()
+    assert_problem(owner.client.get(owner.url(f"/jobs/{job['id']}"), headers=owner.headers), 404)

@@ -31,13 +31,12 @@ async def sign_in(
     """
     throttle = LoginThrottle(cache, security)
     ip = context.ip or "unknown"
-    await throttle.refuse_if_locked(email, ip)
+    await throttle.attempt(email, ip)
     user = await user_by_email(db, email)
     passwords = passwords_for(security)
     # Verified even without a user (against a decoy), so timing does not reveal accounts.
     checked = passwords.verify(user.password_hash if user else None, password)
     if user is None or not checked.ok or not user.is_active:
-        await throttle.failed(email, ip)
         reason = "unknown_email" if user is None else "wrong_password"
         if user is not None and checked.ok:
             reason = "account_disabled"
@@ -55,7 +54,7 @@ async def sign_in(
         return Unauthorized(WRONG_CREDENTIALS)
     if checked.needs_rehash:
         user.password_hash = passwords.hash(password)
-    await throttle.succeeded(email)
+    await throttle.succeeded(email, ip)
     tokens = await start_session(db, security, user, client)
     await record(
         db,

@@ -43,10 +43,14 @@ class LoginThrottle:
             "ip": f"{PREFIX}:login:ip:{ip}",
         }
 
-    async def refuse_if_locked(self, email: str, ip: str) -> None:
+    async def attempt(self, email: str, ip: str) -> None:
+        """Count a sign-in as failed before the password is checked; refuse over the limit.
+
+        Counting first (not after the slow password check) means parallel guesses cannot
+        all slip in under the limit; `succeeded` gives the attempt back.
+        """
         for scope, key in self._keys(email, ip).items():
-            count = int(await self._cache.get(key) or 0)
-            if count >= self._limits[scope]:
+            if await self._cache.incr(key, self._window_s) > self._limits[scope]:
                 retry = await _retry_after(self._cache, key, self._window_s)
                 what = "account" if scope == "account" else "address"
                 raise TooManyRequests(
@@ -54,12 +58,10 @@ class LoginThrottle:
                     retry_after_s=retry,
                 )
 
-    async def failed(self, email: str, ip: str) -> None:
-        for key in self._keys(email, ip).values():
-            await self._cache.incr(key, self._window_s)
-
-    async def succeeded(self, email: str) -> None:
-        await self._cache.delete(self._keys(email, "")["account"])
+    async def succeeded(self, email: str, ip: str) -> None:
+        keys = self._keys(email, ip)
+        await self._cache.delete(keys["account"])
+        await self._cache.decr(keys["ip"])
 
 
 async def limit_per_ip(cache: CacheManager, action: str, ip: str, per_hour: int) -> None:

@@ -16,6 +16,10 @@ class Cache(Protocol):
         """Add one to a counter, starting its time-to-live when it is created; return the count."""
         ...
 
+    async def decr(self, key: str) -> int:
+        """Take one off a counter (kept at its expiry); return the count."""
+        ...
+
     async def ttl(self, key: str) -> int:
         """Seconds left before `key` expires; -1 without expiry, -2 when absent."""
         ...

@@ -128,6 +128,9 @@ class CacheManager:
     async def incr(self, key: str, ttl_s: int) -> int:
         return await self._run(lambda c: c.incr(key, ttl_s))
 
+    async def decr(self, key: str) -> int:
+        return await self._run(lambda c: c.decr(key))
+
     async def ttl(self, key: str) -> int:
         return await self._run(lambda c: c.ttl(key))
 

@@ -55,6 +55,14 @@ class MemoryCache:
         self._data[key] = (str(count), item[1])
         return count
 
+    async def decr(self, key: str) -> int:
+        item = self._live(key)
+        if item is None:
+            return 0
+        count = int(item[0]) - 1
+        self._data[key] = (str(count), item[1])
+        return count
+
     async def ttl(self, key: str) -> int:
         item = self._live(key)
         if item is None:

@@ -34,6 +34,9 @@ class RedisCache:
             count, _ = await pipe.execute()
         return int(count)
 
+    async def decr(self, key: str) -> int:
+        return int(await self._client.decr(key))
+
     async def ttl(self, key: str) -> int:
         return int(await self._client.ttl(key))
 

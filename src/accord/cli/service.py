@@ -30,6 +30,8 @@ def serve(
         log_config=None,
         access_log=False,
         server_header=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.app.forwarded_allow_ips,
     )
 
 

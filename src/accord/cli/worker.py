@@ -37,6 +37,13 @@ def worker(
     from accord.cli.common import started_or_exit
     from accord.jobs.worker import Worker, WorkerConfig
 
+    if heartbeat_s * 2 > stale_after_s:
+        typer.echo(
+            f"accord worker: --heartbeat ({heartbeat_s:g} s) must be at most half of "
+            f"--stale-after ({stale_after_s:g} s), or live jobs would be taken over",
+            err=True,
+        )
+        raise typer.Exit(2)
     settings, startup = started_or_exit()
     assert startup.database_url is not None
     config = WorkerConfig(

@@ -35,6 +35,9 @@ class AppSettings(Section):
     debug: bool = False
     # A job that runs longer than this is stopped and failed.
     job_timeout_s: int = Field(3600, ge=1)
+    # Proxies whose X-Forwarded-For is believed (comma-separated addresses, or *): behind an
+    # ingress, list it, or every client has the ingress's address (one rate limit for all).
+    forwarded_allow_ips: str = "127.0.0.1"
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from accord.api.deps import StateDep
 from accord.api.state import AppState
@@ -39,8 +40,11 @@ async def live() -> Liveness:
 
 
 async def _schema_at_head(state: AppState) -> bool:
-    async with state.database.engine.connect() as conn:
-        current = await conn.run_sync(migrate.current_heads)
+    try:
+        async with state.database.engine.connect() as conn:
+            current = await conn.run_sync(migrate.current_heads)
+    except (DBAPIError, OSError):  # the database went away since the ping
+        return False
     return current == (migrate.head_revision(),)
 
 
@@ -80,11 +84,16 @@ async def _refresh_gauges(state: AppState) -> None:
     for mode in CacheMode:
         m.cache_mode.labels(mode.value).set(1 if state.cache.mode is mode else 0)
     if await state.database.ping():
-        async with state.database.sessionmaker() as session:
-            rows = await session.execute(
-                select(ReconciliationJob.status, func.count()).group_by(ReconciliationJob.status)
-            )
-            counts: dict[str, int] = dict(rows.all())
+        try:
+            async with state.database.sessionmaker() as session:
+                rows = await session.execute(
+                    select(ReconciliationJob.status, func.count()).group_by(
+                        ReconciliationJob.status
+                    )
+                )
+                counts: dict[str, int] = dict(rows.all())
+        except (DBAPIError, OSError):  # gone since the ping: report the rest
+            return
         for status in ("queued", "running", "succeeded", "failed", "cancelled"):
             m.jobs.labels(status).set(counts.get(status, 0))
 

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from accord.api.deps import SessionDep
+from accord.api.deps import SessionDep, SettingsDep
 from accord.audit.context import RequestContextDep
 from accord.auth.deps import CurrentPrincipal
 from accord.db.models import Project
@@ -86,6 +86,9 @@ async def unarchive_project(
 
 
 @router.delete("/{project_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_project(access: DeleteAccess, db: SessionDep, context: RequestContextDep) -> None:
-    """Delete a project and everything in it (owner only); its audit entries are kept."""
-    await service.delete_project(db, access, context)
+async def delete_project(
+    access: DeleteAccess, db: SessionDep, settings: SettingsDep, context: RequestContextDep
+) -> None:
+    """Delete a project and everything in it, files included (owner only); its audit
+    entries are kept."""
+    await service.delete_project(db, access, context, settings.app.data_dir)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accord.audit import RequestContext, record
+from accord.datasets.storage import remove_files_when
 from accord.db.models import Project, ProjectMember, User
 from accord.projects.access import ProjectAccess
 from accord.projects.permissions import Role
@@ -91,7 +93,10 @@ async def set_archived(
     return project
 
 
-async def delete_project(db: AsyncSession, access: ProjectAccess, context: RequestContext) -> None:
+async def delete_project(
+    db: AsyncSession, access: ProjectAccess, context: RequestContext, data_dir: Path
+) -> None:
+    """Delete the project and its rows; its files (uploads, results) go once that commits."""
     project = access.project
     # Recorded first: the entry outlives the project (audit rows have no foreign keys).
     await record(
@@ -106,3 +111,4 @@ async def delete_project(db: AsyncSession, access: ProjectAccess, context: Reque
     )
     await db.delete(project)
     await db.flush()
+    remove_files_when(db, "commit", data_dir / "projects" / str(project.id))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, update
+from sqlalchemy import and_, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from accord.audit import record
@@ -40,6 +40,15 @@ async def decide(
 ) -> ReviewDecision:
     """Store a decision on exactly these records, retiring earlier live ones on them."""
     now = datetime.now(UTC)
+    # Serialise decisions per scope: reviewers in two jobs of the same scope (different
+    # result rows, so no shared row lock) could otherwise both leave a live decision.
+    scope = (
+        f"{job.job.project_id}:{job.job.left_dataset_id}:{job.job.right_dataset_id}:"
+        f"{job.ruleset_id}"
+    )
+    await db.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:scope, 0))"), {"scope": scope}
+    )
     await db.execute(
         update(ReviewDecision)
         .where(
