@@ -85,3 +85,11 @@ def test_readme_first_command_runs_on_the_embedded_postgres(base_env: dict[str, 
     assert server.process.returncode == 143
     pid_file = Path(base_env["ACCORD_DATA_DIR"]) / "postgres" / "postmaster.pid"
     assert not pid_file.exists()
+
+
+def test_worker_refuses_a_heartbeat_slower_than_half_the_takeover_time(
+    run_accord: RunAccord,
+) -> None:
+    result = run_accord("worker", "--heartbeat", "10", "--stale-after", "15")
+    assert result.returncode == 2
+    assert "--heartbeat" in result.stderr

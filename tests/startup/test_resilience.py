@@ -171,3 +171,15 @@ def test_memory_cache_forgets_keys_nobody_reads_again() -> None:
 
     asyncio.run(scenario())
     assert len(cache) <= SWEEP_EVERY + 1
+
+
+def test_memory_cache_counts_down() -> None:
+    cache = MemoryCache()
+
+    async def scenario() -> None:
+        await cache.incr("k", ttl_s=60)
+        await cache.incr("k", ttl_s=60)
+        assert await cache.decr("k") == 1
+        assert await cache.decr("absent") == 0
+
+    asyncio.run(scenario())
