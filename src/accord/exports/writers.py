@@ -29,7 +29,7 @@ async def csv_chunks(
     """UTF-8 CSV with a byte-order mark (so Excel reads it as UTF-8), one chunk per batch."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(layout.header)
+    writer.writerow([neutralise(name) for name in layout.header])  # column names come from rules
     yield ("\ufeff" + buffer.getvalue()).encode()
     async for batch in batches:
         buffer.seek(0)
@@ -52,7 +52,7 @@ class XlsxFile:
         }
         self.workbook = xlsxwriter.Workbook(str(path), options)
         self.sheet = self.workbook.add_worksheet("results")
-        self.sheet.write_row(0, 0, layout.header)
+        self.sheet.write_row(0, 0, [neutralise(name) for name in layout.header])
         self.rows = 0
 
     def write(self, batch: Sequence[Any]) -> None:
