@@ -53,8 +53,8 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
     pairs = candidate_sql(
         ws,
         conditions,
-        free_rows_sql(ws, "l"),
-        free_rows_sql(ws, "r"),
+        free_rows_sql("l"),
+        free_rows_sql("r"),
         min_score=match_pass.min_score,
         carry=carry,
     )
@@ -209,7 +209,7 @@ def run_many_to_many(ws: Workspace, match_pass: MatchPass) -> None:
         groups = ", ".join(f"k{i}" for i in range(len(keys)))
         return (
             f"SELECT {groups}, list(_row) AS rows, sum({_units('s', amount)}) AS total "
-            f"FROM (SELECT *, {key} FROM ({free_rows_sql(ws, side)}) s) s "
+            f"FROM (SELECT *, {key} FROM ({free_rows_sql(side)}) s) s "
             f"WHERE {' AND '.join(f'k{i} IS NOT NULL' for i in range(len(keys)))} "
             f"GROUP BY {groups} HAVING count(*) <= {spec.max_size}"
         )

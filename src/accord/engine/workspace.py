@@ -238,9 +238,8 @@ def refresh_free_rows(ws: Workspace) -> None:
     ws.free_as_of = last
 
 
-def free_rows_sql(ws: Workspace, key: SideKey) -> str:
+def free_rows_sql(key: SideKey) -> str:
     """The free records of one side, as of the last `refresh_free_rows`."""
-    del ws
     return f"SELECT * FROM {key}_free"
 
 
