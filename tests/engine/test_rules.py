@@ -61,9 +61,8 @@ def test_threshold_out_of_range_names_place_and_value() -> None:
 
 def test_unknown_condition_type_lists_the_known_ones() -> None:
     text = VALID.replace("type: equal", "type: fuzzy")
-    assert problems(text) == [
-        "passes[0].conditions[0]: 'type' must be one of equal, equal_any, tolerance, date_window, similar"
-    ]
+    known = "equal, equal_any, tolerance, date_window, similar"
+    assert problems(text) == [f"passes[0].conditions[0]: 'type' must be one of {known}"]
 
 
 def test_missing_required_field() -> None:
