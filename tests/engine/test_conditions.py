@@ -128,15 +128,29 @@ def test_side_normaliser_applies_where_the_column_is_compared() -> None:
 
 def test_equal_under_any_of_several_normalisers() -> None:
     normalisers = {"head": ["lower", {"word_prefix": 3}], "tail": ["lower", {"word_suffix": 3}]}
-    left = side([("early", 0, "5.00", "Xelcor", None), ("late", 0, "6.00", "Belcox", None),
-                 ("both", 0, "7.00", "Zzzzzz", None)])
+    left = side(
+        [
+            ("early", 0, "5.00", "Xelcor", None),
+            ("late", 0, "6.00", "Belcox", None),
+            ("neither", 0, "7.00", "Zzzzzz", None),
+        ]
+    )
     right = side([("R1", 0, "1.00", "Belcor", None), ("R2", 0, "2.00", "Orbis", None)])
-    condition = {"type": "equal_any", "left": "name", "right": "name", "normalisers": ["head", "tail"]}
+    condition = {
+        "type": "equal_any",
+        "left": "name",
+        "right": "name",
+        "normalisers": ["head", "tail"],
+    }
     result = run(left, right, rules(one_pass(condition), normalisers=normalisers))
     # 'Xelcor' shares the last letters with 'Belcor', 'Belcox' the first: each pairs under
     # one key; 'Belcor' cannot take both, so they tie and are reported ambiguous.
     assert pairs(result) == set()
-    assert reasons(result, "left") == {"early": "ambiguous", "late": "ambiguous", "both": "no_candidate"}
+    assert reasons(result, "left") == {
+        "early": "ambiguous",
+        "late": "ambiguous",
+        "neither": "no_candidate",
+    }
     only_late = run(left.slice(1, 1), right, rules(one_pass(condition), normalisers=normalisers))
     [match] = only_late.matches.to_pylist()
     assert match["explanation"][0]["outcome"] == "equal as head"
