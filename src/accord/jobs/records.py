@@ -36,6 +36,7 @@ RESULT_COLUMNS = (
     "review_status",
     "review_note",
 )
+MEMORY_LIMIT = "1200MB"
 # Earlier decisions handed to a run: ids as text, keys = sorted ids joined by \x1f.
 DECISIONS_SCHEMA = pa.schema(
     [
@@ -174,8 +175,13 @@ def write_result_csv(
     job_id: str,
     out: Path,
 ) -> int:
-    """Write every result row of the run to `out` (CSV, no header); return the row count."""
+    """Write every result row of the run to `out` (CSV, no header); return the row count.
+
+    DuckDB is held to `MEMORY_LIMIT` and spills beside `out` past it, as the engine does.
+    """
     con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    con.execute(f"SET temp_directory = '{out.parent}'; SET memory_limit = '{MEMORY_LIMIT}'")
     try:
         for name, table in {
             "m": result.matches,
