@@ -184,6 +184,8 @@ def test_worker_waits_out_a_database_outage_and_then_runs_the_job(
     from tests.fixtures.server import free_port
 
     real = sqlalchemy_url(clean_db)
+    if real.host is None or "host" in real.query:
+        pytest.skip("the test database is on a Unix socket; the outage proxy needs TCP")
     port = free_port()
     proxy = TcpProxy(port, (real.host or "127.0.0.1", real.port or 5432))
     worker = Worker(
