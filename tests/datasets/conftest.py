@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.auth.support import base_env, signed_up
 
-__all__ = ["Owner", "base_env", "owner"]
+__all__ = ["Owner", "base_env", "new_owner", "owner"]
 
 
 @dataclass
@@ -23,10 +23,14 @@ class Owner:
         return f"/projects/{self.project_id}{path}"
 
 
-@pytest.fixture
-def owner(app_factory: Callable[..., TestClient]) -> Owner:
-    client = app_factory()
+def new_owner(client: TestClient) -> Owner:
+    """Sign up an owner on `client` and give them a project."""
     _, headers = signed_up(client, "owner@example.com")
     project = client.post("/projects", json={"name": "Bank vs ledger"}, headers=headers)
     assert project.status_code == 201, project.text
     return Owner(client, headers, project.json()["id"])
+
+
+@pytest.fixture
+def owner(app_factory: Callable[..., TestClient]) -> Owner:
+    return new_owner(app_factory())

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from tests.auth.support import assert_problem, signed_up
-from tests.datasets.conftest import Owner
+from tests.datasets.conftest import Owner, new_owner
 from tests.datasets.files import BANK_CSV, MALFORMED_CSV
 
 
@@ -127,13 +126,12 @@ def test_delete_removes_the_data_set_and_its_files(owner: Owner, base_env: dict[
 
 
 def test_large_uploads_are_parsed_by_a_worker(
-    owner: Owner, clean_db: str, base_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    app_factory: Callable[..., TestClient], clean_db: str, base_env: dict[str, str]
 ) -> None:
-    from accord.datasets import service
     from accord.db.url import sqlalchemy_url
     from accord.jobs.worker import Worker, WorkerConfig
 
-    monkeypatch.setattr(service, "IN_REQUEST_PARSE_BYTES", 10)
+    owner = new_owner(app_factory(ACCORD_PARSE_IN_REQUEST_MB="0"))
     body = upload(owner, "bank.csv", BANK_CSV)
     assert body["status"] == "uploaded"
     assert body["row_count"] is None
@@ -157,13 +155,12 @@ def test_a_damaged_spreadsheet_fails_with_a_message_not_a_crash(owner: Owner) ->
 
 
 def test_a_damaged_large_file_fails_in_the_worker_which_keeps_running(
-    owner: Owner, clean_db: str, base_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+    app_factory: Callable[..., TestClient], clean_db: str, base_env: dict[str, str]
 ) -> None:
-    from accord.datasets import service
     from accord.db.url import sqlalchemy_url
     from accord.jobs.worker import Worker, WorkerConfig
 
-    monkeypatch.setattr(service, "IN_REQUEST_PARSE_BYTES", 10)
+    owner = new_owner(app_factory(ACCORD_PARSE_IN_REQUEST_MB="0"))
     broken = upload(owner, "big.xlsx", b"PK\x03\x04 not really a zip")
     fine = upload(owner, "bank.csv", BANK_CSV)
     config = WorkerConfig(data_dir=Path(base_env["ACCORD_DATA_DIR"]))

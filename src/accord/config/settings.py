@@ -31,6 +31,8 @@ class AppSettings(Section):
     port: int = Field(8000, ge=1, le=65535)
     data_dir: Path = Path(".accord")
     max_upload_mb: int = Field(512, ge=1, le=1_048_576)
+    # Uploads up to this size are parsed while the request waits; larger ones by a worker.
+    parse_in_request_mb: int = Field(32, ge=0, le=4096)
     cors_origins: list[str] = Field(default_factory=list)
     debug: bool = False
     # A job that runs longer than this is stopped and failed.

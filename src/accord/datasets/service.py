@@ -127,7 +127,7 @@ async def upload_dataset(
         error=None,
     )
     db.add(dataset)
-    if parse_in_request or stored.size_bytes <= IN_REQUEST_PARSE_BYTES:
+    if parse_in_request or stored.size_bytes <= settings.app.parse_in_request_mb << 20:
         await parse_now(dataset, data_dir)
     await db.flush()
     if dataset.status == "uploaded":
@@ -162,7 +162,7 @@ async def update_mapping(
     before = {"mapping": dataset.mapping, "read_options": dataset.read_options}
     dataset.mapping = mapping
     dataset.read_options = new_options
-    if dataset.size_bytes <= IN_REQUEST_PARSE_BYTES:
+    if dataset.size_bytes <= settings.app.parse_in_request_mb << 20:
         await parse_now(dataset, settings.app.data_dir)
     else:
         dataset.status = "uploaded"
