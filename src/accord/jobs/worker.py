@@ -95,8 +95,7 @@ class Worker:
                 if once:
                     break
                 # Sleep until a job is queued (NOTIFY) or the poll interval passes.
-                for _ in listener.notifies(timeout=self.config.poll_s, stop_after=1):
-                    pass
+                next(listener.notifies(timeout=self.config.poll_s, stop_after=1), None)
 
     def run_next(self) -> bool:
         """Parse one waiting upload or run one queued job; False when there was nothing."""
