@@ -117,7 +117,7 @@ def test_cancel_stops_a_running_job_without_visible_results(
             )
         started = time.monotonic()
         assert _wait_for(clean_db, job, {"cancelled", "succeeded"}, timeout_s=30) == "cancelled"
-        assert time.monotonic() - started < 10
+        assert time.monotonic() - started < 3  # the heartbeat (0.2 s) ends it, not a phase end
     finally:
         worker.send_signal(signal.SIGTERM)
         worker.wait(30)

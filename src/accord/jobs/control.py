@@ -16,6 +16,17 @@ from accord.logging import get_logger
 log = get_logger(__name__)
 
 
+# How a stop the user can see ends the job: its final status and, for a failure, the reason.
+STOP_MESSAGES = {
+    "cancelled": ("cancelled", None),
+    "timeout": (
+        "failed",
+        "stopped after the job time limit (ACCORD_JOB_TIMEOUT_S); split the data or raise "
+        "the limit",
+    ),
+}
+
+
 class JobStopped(Exception):
     """The engine was stopped between phases; `reason` says why."""
 
@@ -65,8 +76,23 @@ class JobControl:
                 self.stop_reason = "lost"
             elif beat.cancel_requested:
                 self.stop_reason = "cancelled"
+            elif time.monotonic() > self.deadline:
+                self.stop_reason = "timeout"
             if self.stop_reason:
+                self._end_now()
                 return
+
+    def _end_now(self) -> None:
+        """Cancelled or over time: the job ends now for everyone watching, even while a long
+        phase runs on; the engine stops at its next step and nothing it made is stored."""
+        if self.stop_reason not in STOP_MESSAGES:
+            return
+        status, error = STOP_MESSAGES[self.stop_reason]
+        try:
+            with self.engine.begin() as conn:
+                queue.finish(conn, self.job_id, self.worker_id, status, error=error)
+        except Exception as exc:  # the worker finishes it when the engine next checks
+            log.warning("could not end the job early", job_id=str(self.job_id), error=str(exc))
 
     def check(self) -> None:
         """Raise JobStopped if the job must stop now."""
@@ -85,5 +111,5 @@ class JobControl:
             self._last_report = now
             with self.engine.begin() as conn:
                 if not queue.report_progress(conn, self.job_id, self.worker_id, phase, fraction):
-                    self.stop_reason = "lost"
+                    self.stop_reason = self.stop_reason or "lost"
         self.check()

@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 
 from accord.engine import RulesDataMismatch
 from accord.jobs import queue
-from accord.jobs.control import JobControl, JobStopped
+from accord.jobs.control import STOP_MESSAGES, JobControl, JobStopped
 from accord.jobs.inputs import JobInputError
 from accord.jobs.parsing import parse_next_dataset
 from accord.jobs.runner import run_reconcile_job
@@ -30,15 +30,6 @@ from accord.logging import bind_correlation_id, get_logger
 from accord.startup.database import libpq_conninfo
 
 log = get_logger(__name__)
-
-STOP_MESSAGES = {
-    "cancelled": ("cancelled", "cancelled at the user's request"),
-    "timeout": (
-        "failed",
-        "stopped after the job time limit (ACCORD_JOB_TIMEOUT_S); "
-        "split the data or raise the limit",
-    ),
-}
 
 
 @dataclass(frozen=True)
@@ -156,8 +147,8 @@ class Worker:
                 )
             log.info("job put back in the queue at shutdown", job_id=str(job.id))
             return
-        status, message = STOP_MESSAGES[reason]
-        self._finish(job, status, message if status == "failed" else None)
+        status, error = STOP_MESSAGES[reason]
+        self._finish(job, status, error)
 
     def _finish(self, job: queue.ClaimedJob, status: str, error: str | None) -> None:
         with self.engine.begin() as conn:
