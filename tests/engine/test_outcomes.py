@@ -104,7 +104,7 @@ def test_progress_reports_phases_in_order_and_can_cancel() -> None:
     assert [p for p, _ in seen][:2] == ["load", "duplicates"]
 
     class Cancelled(Exception):
-        pass
+        """Raised by the progress callback to stop the run."""
 
     def cancel(phase: str, done: float) -> None:
         if phase.startswith("pass:"):
