@@ -22,19 +22,22 @@ def _per_distinct_value(steps: list[NormaliserStep]) -> bool:
 
 @dataclass
 class DerivedColumns:
-    """SQL to add the normalised columns to a side's table: expressions and joins."""
+    """How to add a column's normalised versions: SQL expressions over the row (cheap
+    normalisers) and a query over the column's distinct values (costly ones)."""
 
     selects: list[str] = field(default_factory=list)
-    joins: list[str] = field(default_factory=list)
-    maps: list[str] = field(default_factory=list)  # CREATE statements, run first
+    distinct_query: str | None = None  # over `source`(_i, v): _i and one column per name
+    distinct_names: list[str] = field(default_factory=list)
 
 
 def derive(
-    table: str, source: str, column_sql: str, normalisers: dict[str, list[NormaliserStep]]
+    source: str, column_sql: str, normalisers: dict[str, list[NormaliserStep]]
 ) -> DerivedColumns:
-    """Columns named by `normalisers` (output name → steps) of a column of `source`.
+    """Columns named by `normalisers` (output name → steps) of a column.
 
-    `table` names the map of distinct values, if one is needed.
+    Cheap ones become expressions over `i.<column>`; the rest a query over `source`, a table
+    of the column's distinct values `v` numbered by `_i`, whose results (keyed by `_i`, in no
+    particular order) the caller spreads back over the rows.
     """
     out = DerivedColumns()
     costly: list[tuple[str, list[NormaliserStep]]] = []
@@ -45,7 +48,7 @@ def derive(
             out.selects.append(f'{normaliser_sql(steps, "i." + column_sql)} AS "{name}"')
     if not costly:
         return out
-    query = f"SELECT DISTINCT {column_sql} AS v FROM {source} WHERE {column_sql} IS NOT NULL"
+    query = f"SELECT _i, v FROM {source}"
     done: list[tuple[str, list[NormaliserStep]]] = []
     for name, steps in sorted(costly, key=lambda item: len(item[1])):
         parents = [(n, s) for n, s in done if steps[: len(s)] == s]
@@ -56,7 +59,7 @@ def derive(
             expression = normaliser_sql(steps, "v")
         query = f'SELECT *, {expression} AS "{name}" FROM ({query})'
         done.append((name, steps))
-    out.maps.append(f"CREATE OR REPLACE TEMP TABLE {table} AS {query}")
-    out.joins.append(f"LEFT JOIN {table} ON {table}.v = i.{column_sql}")
-    out.selects += [f'{table}."{name}"' for name, _ in costly]
+    out.distinct_names = [name for name, _ in costly]
+    names = ", ".join(f'"{name}"' for name in out.distinct_names)
+    out.distinct_query = f"SELECT _i, {names} FROM ({query})"
     return out

@@ -1,8 +1,9 @@
-"""Explanations and differences of the matches made, computed once at the end.
+"""Ids, explanations and differences of the matches made, computed once at the end.
 
 Scoring during the passes keeps only numbers; the words (left value, right value, outcome
 per condition, and the compared fields that differ) are built here for the matches alone,
-which is far fewer rows than the candidates were.
+which is far fewer rows than the candidates were. One-to-one matches (most of them) need
+one join to each side for all three; group matches aggregate their members.
 """
 
 from __future__ import annotations
@@ -20,42 +21,6 @@ EXPLANATION_ENTRY = (
 DIFFERENCE_ENTRY = (
     "STRUCT(field VARCHAR, left_value VARCHAR, right_value VARCHAR, difference VARCHAR)"
 )
-
-
-def _pairs_sql(pass_no: int) -> str:
-    """Every (left record, right record) pair inside each group match of a pass."""
-    return f"""
-        SELECT m.match_no, unnest(m.l_rows) AS l_row, r_row
-        FROM (SELECT *, unnest(r_rows) AS r_row FROM matches
-              WHERE pass_no = {pass_no} AND kind <> 'one_to_one') m
-    """
-
-
-def _conditions_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
-    """Per match, one entry per condition; group matches join the members' values."""
-    compiled = [compile_condition(ws, cond) for cond in match_pass.conditions]
-    joins = f"JOIN {ws.left.rows} a ON a._row = p.l_row JOIN {ws.right.rows} b ON b._row = p.r_row"
-    single = ", ".join(
-        f"{{'condition': '{c.label}', 'left_value': {c.left_text}, 'right_value': {c.right_text}, "
-        f"'outcome': {c.outcome}, 'score': round({c.score}, 4)}}"
-        for c in compiled
-    )
-    grouped = ", ".join(
-        f"{{'condition': '{c.label}', "
-        f"'left_value': string_agg(DISTINCT {c.left_text}, '; '), "
-        f"'right_value': string_agg(DISTINCT {c.right_text}, '; '), "
-        f"'outcome': string_agg(DISTINCT {c.outcome}, '; '), 'score': round(avg({c.score}), 4)}}"
-        for c in compiled
-    )
-    return f"""
-        SELECT p.match_no, [{single}]::{EXPLANATION_ENTRY}[] AS explanation
-        FROM (SELECT match_no, l_rows[1] AS l_row, r_rows[1] AS r_row FROM matches
-              WHERE pass_no = {pass_no} AND kind = 'one_to_one') p {joins}
-        UNION ALL
-        SELECT p.match_no, [{grouped}]::{EXPLANATION_ENTRY}[] AS explanation
-        FROM ({_pairs_sql(pass_no)}) p {joins}
-        GROUP BY p.match_no
-    """
 
 
 def _is_numeric(table: pa.Table, column: str) -> bool:
@@ -78,86 +43,131 @@ def _field_kind(ws: Workspace, field: ComparedField) -> str:
     return "text"
 
 
-def _side_values(
-    ws: Workspace, side: str, fields: list[ComparedField], pass_no: int, grouped: bool
-) -> str:
-    """Per match: each compared field's value (v{i}: summed, earliest or joined) and text."""
+def _compared_value(ws: Workspace, side: str, field: ComparedField, alias: str) -> str:
+    """The value a compared field is compared on: a number, a day number or normalised text."""
     data = ws.side("l" if side == "l" else "r")
-    columns = []
-    for i, field in enumerate(fields):
-        column = field.left if side == "l" else field.right
-        raw = f"s.{quote(column)}"
-        kind = _field_kind(ws, field)
-        if kind == "number":
-            value = f"CAST({raw} AS DOUBLE)"
-        elif kind == "date":
-            value = f"(CAST({raw} AS DATE) - DATE '1970-01-01')"
-        else:
-            value = f"CAST(s.{data.column(column, field.normaliser)} AS VARCHAR)"
-        shown = f"CAST({raw} AS VARCHAR)"
-        if grouped:
-            aggregate = {"number": "sum", "date": "min"}.get(kind)
-            value = (
-                f"{aggregate}({value})"
-                if aggregate
-                else f"string_agg(DISTINCT {value}, '; ' ORDER BY {value})"
-            )
-            shown = f"string_agg(DISTINCT {shown}, '; ')"
-        columns.append(f"{value} AS v{i}, {shown} AS shown{i}")
-    selected = ", ".join(columns)
-    if not grouped:
-        return (
-            f"SELECT m.match_no, {selected} FROM matches m JOIN {data.rows} s "
-            f"ON s._row = m.{side}_rows[1] WHERE m.pass_no = {pass_no} AND m.kind = 'one_to_one'"
-        )
-    return (
-        f"SELECT m.match_no, {selected} FROM (SELECT match_no, unnest({side}_rows) AS row_no "
-        f"FROM matches WHERE pass_no = {pass_no} AND kind <> 'one_to_one') m "
-        f"JOIN {data.rows} s ON s._row = m.row_no GROUP BY m.match_no"
-    )
+    column = field.left if side == "l" else field.right
+    kind = _field_kind(ws, field)
+    if kind == "number":
+        return f"CAST({alias}.{quote(column)} AS DOUBLE)"
+    if kind == "date":
+        return f"(CAST({alias}.{quote(column)} AS DATE) - DATE '1970-01-01')"
+    return f"CAST({alias}.{data.column(column, field.normaliser)} AS VARCHAR)"
 
 
-def _differences_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str | None:
-    fields = match_pass.compare
+def _differences(
+    ws: Workspace, fields: list[ComparedField], values: list[tuple[str, str, str, str]]
+) -> str:
+    """The list of differing fields; `values[i]` = (left value, right value, left shown, right
+    shown) of field i as SQL."""
     if not fields:
-        return None
+        return f"[]::{DIFFERENCE_ENTRY}[]"
     entries = []
-    for i, field in enumerate(fields):
+    for field, (lv, rv, lshown, rshown) in zip(fields, values, strict=True):
         kind = _field_kind(ws, field)
         if kind == "text":
-            differs = f"r.v{i} IS DISTINCT FROM l.v{i}"
+            differs = f"{rv} IS DISTINCT FROM {lv}"
             shown_delta = "'text differs'"
         else:
-            delta = f"(r.v{i} - l.v{i})"
+            delta = f"({rv} - {lv})"
             differs = f"abs({delta}) > {field.tolerance!r} + 1e-9"
             unit = " days" if kind == "date" else ""
             shown_delta = f"CAST(round({delta}, 4) AS VARCHAR) || '{unit}'"
         entries.append(
             f"CASE WHEN {differs} THEN {{'field': '{field.left}~{field.right}', "
-            f"'left_value': l.shown{i}, 'right_value': r.shown{i}, "
+            f"'left_value': {lshown}, 'right_value': {rshown}, "
             f"'difference': {shown_delta}}} END"
         )
-    listed = f"list_filter([{', '.join(entries)}], lambda d: d IS NOT NULL)::{DIFFERENCE_ENTRY}[]"
-    return " UNION ALL ".join(
-        f"SELECT l.match_no, {listed} AS differences "
-        f"FROM ({_side_values(ws, 'l', fields, pass_no, grouped)}) l "
-        f"JOIN ({_side_values(ws, 'r', fields, pass_no, grouped)}) r ON r.match_no = l.match_no"
-        for grouped in (False, True)
+    return f"list_filter([{', '.join(entries)}], lambda d: d IS NOT NULL)::{DIFFERENCE_ENTRY}[]"
+
+
+def _one_to_one_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
+    """Ids, explanation and differences of a pass's one-to-one matches: one join a side."""
+    compiled = [compile_condition(ws, cond) for cond in match_pass.conditions]
+    explanation = ", ".join(
+        f"{{'condition': '{c.label}', 'left_value': {c.left_text}, 'right_value': {c.right_text}, "
+        f"'outcome': {c.outcome}, 'score': round({c.score}, 4)}}"
+        for c in compiled
+    )
+    values = [
+        (
+            _compared_value(ws, "l", f, "a"),
+            _compared_value(ws, "r", f, "b"),
+            f"CAST(a.{quote(f.left)} AS VARCHAR)",
+            f"CAST(b.{quote(f.right)} AS VARCHAR)",
+        )
+        for f in match_pass.compare
+    ]
+    left_id, right_id = quote(ws.left.spec.id), quote(ws.right.spec.id)
+    return f"""
+        SELECT m.match_no, [a.{left_id}] AS left_ids, [b.{right_id}] AS right_ids,
+               [{explanation}]::{EXPLANATION_ENTRY}[] AS explanation,
+               {_differences(ws, list(match_pass.compare), values)} AS differences
+        FROM matches m
+        JOIN {ws.left.rows} a ON a._row = m.l_rows[1]
+        JOIN {ws.right.rows} b ON b._row = m.r_rows[1]
+        WHERE m.pass_no = {pass_no} AND m.kind = 'one_to_one'
+    """
+
+
+def _side_values(ws: Workspace, side: str, fields: list[ComparedField], pass_no: int) -> str:
+    """Per group match: its ids (sorted) and each compared field's value (v{i}: summed,
+    earliest or joined) and text (shown{i})."""
+    data = ws.side("l" if side == "l" else "r")
+    own_id = quote(data.spec.id)
+    columns = [f"list(s.{own_id} ORDER BY s.{own_id}) AS ids"]
+    for i, field in enumerate(fields):
+        column = field.left if side == "l" else field.right
+        value = _compared_value(ws, side, field, "s")
+        aggregate = {"number": "sum", "date": "min"}.get(_field_kind(ws, field))
+        value = (
+            f"{aggregate}({value})"
+            if aggregate
+            else f"string_agg(DISTINCT {value}, '; ' ORDER BY {value})"
+        )
+        shown = f"string_agg(DISTINCT CAST(s.{quote(column)} AS VARCHAR), '; ')"
+        columns.append(f"{value} AS v{i}, {shown} AS shown{i}")
+    return (
+        f"SELECT m.match_no, {', '.join(columns)} FROM (SELECT match_no, unnest({side}_rows) "
+        f"AS row_no FROM matches WHERE pass_no = {pass_no} AND kind <> 'one_to_one') m "
+        f"JOIN {data.rows} s ON s._row = m.row_no GROUP BY m.match_no"
     )
 
 
-def build_explanations(ws: Workspace) -> None:
-    """Tables `explanations`(match_no, explanation) and `differences`(match_no, differences)."""
-    ws.con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE explanations
-            (match_no BIGINT, explanation {EXPLANATION_ENTRY}[]);
-        CREATE OR REPLACE TEMP TABLE differences
-            (match_no BIGINT, differences {DIFFERENCE_ENTRY}[]);
-        """
+def _group_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
+    """Ids, explanation and differences of a pass's group matches, members aggregated."""
+    compiled = [compile_condition(ws, cond) for cond in match_pass.conditions]
+    explanation = ", ".join(
+        f"{{'condition': '{c.label}', "
+        f"'left_value': string_agg(DISTINCT {c.left_text}, '; '), "
+        f"'right_value': string_agg(DISTINCT {c.right_text}, '; '), "
+        f"'outcome': string_agg(DISTINCT {c.outcome}, '; '), 'score': round(avg({c.score}), 4)}}"
+        for c in compiled
     )
+    pairs = f"""
+        SELECT m.match_no, unnest(m.l_rows) AS l_row, r_row
+        FROM (SELECT *, unnest(r_rows) AS r_row FROM matches
+              WHERE pass_no = {pass_no} AND kind <> 'one_to_one') m
+    """
+    fields = list(match_pass.compare)
+    values = [(f"l.v{i}", f"r.v{i}", f"l.shown{i}", f"r.shown{i}") for i in range(len(fields))]
+    return f"""
+        SELECT e.match_no, l.ids AS left_ids, r.ids AS right_ids, e.explanation,
+               {_differences(ws, fields, values)} AS differences
+        FROM (SELECT p.match_no, [{explanation}]::{EXPLANATION_ENTRY}[] AS explanation
+              FROM ({pairs}) p
+              JOIN {ws.left.rows} a ON a._row = p.l_row JOIN {ws.right.rows} b ON b._row = p.r_row
+              GROUP BY p.match_no) e
+        JOIN ({_side_values(ws, "l", fields, pass_no)}) l ON l.match_no = e.match_no
+        JOIN ({_side_values(ws, "r", fields, pass_no)}) r ON r.match_no = e.match_no
+    """
+
+
+def build_match_rows(ws: Workspace) -> None:
+    """Table `match_rows`(match_no, left_ids, right_ids, explanation, differences)."""
+    parts = []
     for pass_no, match_pass in enumerate(ws.rules.passes):
-        ws.con.execute(f"INSERT INTO explanations {_conditions_sql(ws, match_pass, pass_no)}")
-        differences = _differences_sql(ws, match_pass, pass_no)
-        if differences:
-            ws.con.execute(f"INSERT INTO differences {differences}")
+        parts.append(_one_to_one_sql(ws, match_pass, pass_no))
+        if match_pass.cardinality != "one_to_one":
+            parts.append(_group_sql(ws, match_pass, pass_no))
+    ws.con.execute(f"CREATE OR REPLACE TEMP TABLE match_rows AS {' UNION ALL '.join(parts)}")

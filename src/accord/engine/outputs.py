@@ -21,52 +21,26 @@ def _pass_names_sql(ws: Workspace) -> str:
 
 def matches_table(ws: Workspace) -> pa.Table:
     """One row per match, numbered in a stable order: pass, then first left id, first right id."""
-    left_id, right_id = quote(ws.left.spec.id), quote(ws.right.spec.id)
     table = ws.con.sql(
         f"""
-        WITH ids AS (
-            SELECT m.match_no, [l.{left_id}] AS left_ids, [r.{right_id}] AS right_ids
-            FROM matches m
-            JOIN {ws.left.rows} l ON l._row = m.l_rows[1]
-            JOIN {ws.right.rows} r ON r._row = m.r_rows[1]
-            WHERE m.kind = 'one_to_one'
-            UNION ALL
-            SELECT g.match_no, g.left_ids, g.right_ids FROM (
-                SELECT t.match_no,
-                       list(l.{left_id} ORDER BY l.{left_id})
-                           FILTER (WHERE t.side = 'l') AS left_ids,
-                       list(r.{right_id} ORDER BY r.{right_id})
-                           FILTER (WHERE t.side = 'r') AS right_ids
-                FROM taken t
-                JOIN matches m ON m.match_no = t.match_no AND m.kind <> 'one_to_one'
-                LEFT JOIN {ws.left.rows} l ON t.side = 'l' AND l._row = t._row
-                LEFT JOIN {ws.right.rows} r ON t.side = 'r' AND r._row = t._row
-                GROUP BY t.match_no
-            ) g
+        WITH numbered AS (
+            SELECT m.match_no,
+                   row_number() OVER (ORDER BY m.pass_no, r.left_ids[1], r.right_ids[1]) AS match_id
+            FROM matches m JOIN match_rows r ON r.match_no = m.match_no
         )
-        , numbered AS (
-            SELECT match_no,
-                   row_number() OVER (ORDER BY pass_no, left_first, right_first) AS match_id
-            FROM (SELECT m.match_no, m.pass_no, ids.left_ids[1] AS left_first,
-                         ids.right_ids[1] AS right_first
-                  FROM matches m JOIN ids ON ids.match_no = m.match_no)
-        )
-        SELECT numbered.match_id,
-               passes.pass_name AS pass, m.kind,
+        SELECT numbered.match_id, passes.pass_name AS pass, m.kind,
                CASE WHEN passes.action = 'suggest' THEN 'suggested'
-                    WHEN len(coalesce(d.differences, [])) > 0 THEN 'matched_with_differences'
+                    WHEN len(r.differences) > 0 THEN 'matched_with_differences'
                     ELSE 'matched' END AS status,
-               round(m.score, 6) AS score, ids.left_ids, ids.right_ids, e.explanation,
-               coalesce(d.differences, []) AS differences
+               round(m.score, 6) AS score, r.left_ids, r.right_ids, r.explanation,
+               r.differences
         FROM matches m
-        JOIN ids ON ids.match_no = m.match_no
+        JOIN match_rows r ON r.match_no = m.match_no
         JOIN numbered ON numbered.match_no = m.match_no
         JOIN {_pass_names_sql(ws)} ON passes.pass_no = m.pass_no
-        LEFT JOIN explanations e ON e.match_no = m.match_no
-        LEFT JOIN differences d ON d.match_no = m.match_no
         """
     ).to_arrow_table()
-    ws.con.execute("DROP TABLE explanations; DROP TABLE differences")
+    ws.con.execute("DROP TABLE match_rows")
     return table
 
 

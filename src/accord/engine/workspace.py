@@ -14,6 +14,7 @@ from typing import Literal
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from accord.engine.derive import derive
 from accord.engine.normalise import BUILTIN_NORMALISERS, NormaliserStep
@@ -155,7 +156,6 @@ def load_side(
     spec = rules.left if key == "l" else rules.right
     with_row = table.append_column(ROW, pa.array(range(table.num_rows), type=pa.int64()))
     side = SideData(key=key, spec=spec, table=with_row)
-    con.register(f"{key}_input", with_row.select([ROW, *sorted(_used_columns(rules, key))]))
     # One output column per distinct list of steps, however many names lead to it.
     per_column: dict[str, dict[str, list[NormaliserStep]]] = {}
     by_steps: dict[tuple[str, str], str] = {}
@@ -164,17 +164,27 @@ def load_side(
         name = by_steps.setdefault((column, repr(steps)), f"_n{index}_{column}")
         side.normalised[(column, normaliser)] = name
         per_column.setdefault(column, {})[name] = steps
-    selects, joins = [], []
+    selects: list[str] = []
+    loaded = with_row.select([ROW, *sorted(_used_columns(rules, key))])
     for number, (column, normalisers) in enumerate(per_column.items()):
-        derived = derive(f"{key}_map{number}", f"{key}_input", quote(column), normalisers)
-        for statement in derived.maps:
-            con.execute(statement)
+        derived = derive(f"{key}_distinct{number}", quote(column), normalisers)
         selects += derived.selects
-        joins += derived.joins
+        if derived.distinct_query is None:
+            continue
+        # Normalised once per distinct value, then spread over the rows by dictionary index.
+        encoded = pc.dictionary_encode(table.column(column).combine_chunks())
+        distinct = pa.table(
+            {"_i": pa.array(range(len(encoded.dictionary)), pa.int64()), "v": encoded.dictionary}
+        )
+        con.register(f"{key}_distinct{number}", distinct)
+        # Rows come back in any order (preserve_insertion_order is off): put them in `_i`'s.
+        mapped = con.sql(derived.distinct_query).to_arrow_table().sort_by("_i")
+        con.unregister(f"{key}_distinct{number}")
+        for name in derived.distinct_names:
+            loaded = loaded.append_column(name, mapped.column(name).take(encoded.indices))
+    con.register(f"{key}_input", loaded)
     extra = "".join(f", {d}" for d in selects)
-    con.execute(
-        f"CREATE TABLE {side.rows} AS SELECT i.*{extra} FROM {key}_input i {' '.join(joins)}"
-    )
+    con.execute(f"CREATE TABLE {side.rows} AS SELECT i.*{extra} FROM {key}_input i")
     con.unregister(f"{key}_input")
     return side
 
@@ -247,7 +257,7 @@ def drop_working_tables(ws: Workspace) -> None:
     """Free what only the passes needed, before the outputs are built (peak memory)."""
     names = ws.con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE temporary "
-        "AND (table_name IN ('l_free', 'r_free') OR regexp_matches(table_name, '^[lr]_map[0-9]+$'))"
+        "AND table_name IN ('l_free', 'r_free')"
     ).fetchall()
     for (name,) in names:
         ws.con.execute(f"DROP TABLE {name}")
