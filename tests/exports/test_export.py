@@ -13,7 +13,7 @@ import pytest
 from openpyxl.utils.escape import unescape
 
 from tests.auth.support import assert_problem
-from tests.results.support import FORMULAS, World, db_rows
+from tests.results.support import FORMULAS, World, stored_rows
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LEFT_FIELDS = ["id", "amount", "reference", "booking_date"]
@@ -92,7 +92,7 @@ def _download(world: World, **params: Any) -> bytes:
 
 
 def test_csv_export_has_every_result_and_defuses_formulas(world: World) -> None:
-    rows = db_rows(world.db_url, world.job_id)
+    rows = stored_rows(world)
     text = _download(world, format="csv").decode("utf-8-sig")
     reader = csv.DictReader(io.StringIO(text, newline=""))
     assert reader.fieldnames == HEADER
@@ -106,7 +106,7 @@ def test_csv_export_has_every_result_and_defuses_formulas(world: World) -> None:
 
 
 def test_xlsx_export_has_every_result_and_defuses_formulas(world: World) -> None:
-    rows = db_rows(world.db_url, world.job_id)
+    rows = stored_rows(world)
     workbook = openpyxl.load_workbook(io.BytesIO(_download(world, format="xlsx")), read_only=True)
     sheet_rows = list(workbook["results"].iter_rows(values_only=True))
     assert list(sheet_rows[0]) == HEADER
@@ -124,7 +124,7 @@ def test_xlsx_export_has_every_result_and_defuses_formulas(world: World) -> None
 
 
 def test_parquet_export_keeps_values_as_they_are(world: World) -> None:
-    rows = db_rows(world.db_url, world.job_id)
+    rows = stored_rows(world)
     table = pq.read_table(io.BytesIO(_download(world, format="parquet")))
     assert table.column_names == HEADER
     exported = table.to_pylist()
@@ -151,7 +151,7 @@ def test_non_members_cannot_export(world: World, file_format: str) -> None:
 
 def test_csv_is_sent_batch_by_batch(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("accord.exports.source.BATCH_ROWS", 50)
-    rows = db_rows(world.db_url, world.job_id)
+    rows = stored_rows(world)
     url, headers = world.url("/export"), world.headers["viewer"]
     with world.client.stream("GET", url, headers=headers) as response:
         assert response.status_code == 200

@@ -10,6 +10,7 @@ import pytest
 
 from accord.db.url import sqlalchemy_url
 from accord.jobs.worker import Worker, WorkerConfig
+from accord.results.details import Wanted, read_details
 from tests.jobs.seed import Seeded, queue_job, seed_project
 
 
@@ -52,18 +53,22 @@ def test_worker_runs_a_job_and_stores_every_record_once(
     assert kinds.get("unmatched_left", 0) > 0
     with psycopg.connect(clean_db) as conn:
         rows = conn.execute(
-            "SELECT left_ids, right_ids, left_records, right_records, kind, amount "
+            "SELECT left_ids, right_ids, ordinal, kind, amount "
             "FROM reconciliation_results WHERE job_id = %s",
             (job_id,),
         ).fetchall()
     left_seen = [i for r in rows for i in r[0]]
-    right_seen = [i for r in rows if r[4] != "unmatched_left" for i in r[1]]
+    right_seen = [i for r in rows if r[3] != "unmatched_left" for i in r[1]]
     assert len(left_seen) == len(set(left_seen)) == 300  # every bank line exactly once
     assert len(right_seen) == len(set(right_seen))
-    matched = next(r for r in rows if r[4] == "matched")
-    assert matched[2][0]["id"] == matched[0][0]  # the records carry their fields
-    assert "amount" in matched[3][0]
-    assert matched[5] is not None
+    assert sorted(r[2] for r in rows) == list(range(len(rows)))  # one run-file row each
+    details = read_details(
+        tmp_path / str(job["results_dir"]), [Wanted(r[2], r[0], r[1]) for r in rows]
+    )
+    matched = next(r for r in rows if r[3] == "matched")
+    assert details[matched[2]].left_records[0]["id"] == matched[0][0]  # records carry fields
+    assert "amount" in details[matched[2]].right_records[0]
+    assert matched[4] is not None
     summary = job["summary"]
     assert isinstance(summary, dict)
     assert summary["stored_results"] == len(rows)

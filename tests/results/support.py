@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,7 @@ from fastapi.testclient import TestClient
 
 from accord.db.url import sqlalchemy_url
 from accord.jobs.worker import Worker, WorkerConfig
+from accord.results.details import Wanted, read_details
 from tests.auth.support import CHEAP_ARGON2, signed_up
 from tests.conftest import TEST_SECRETS
 from tests.jobs.seed import Seeded, bank_and_ledger, queue_job, seed_into
@@ -141,7 +142,8 @@ def world(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         }
     )
     with TestClient(create_app(build_state(settings, run_startup(settings)))) as client:
-        yield build_world(client, database_url, root / "seeded")
+        # The worker shares the API's data dir, as in a deployment: results' details live there.
+        yield build_world(client, database_url, root / "data")
 
 
 def db_rows(db_url: str, job_id: uuid.UUID) -> list[dict[str, Any]]:
@@ -150,6 +152,27 @@ def db_rows(db_url: str, job_id: uuid.UUID) -> list[dict[str, Any]]:
         return cur.execute(
             "SELECT * FROM reconciliation_results WHERE job_id = %s ORDER BY id", (job_id,)
         ).fetchall()
+
+
+def stored_rows(world: World, job_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
+    """The job's rows with their details as stored: the worker's from the run's files."""
+    job_id = job_id or world.job_id
+    rows = db_rows(world.db_url, job_id)
+    with psycopg.connect(world.db_url) as conn:
+        found = conn.execute(
+            "SELECT results_dir FROM reconciliation_jobs WHERE id = %s", (job_id,)
+        ).fetchone()
+    assert found is not None
+    wanted = [
+        Wanted(r["ordinal"], r["left_ids"], r["right_ids"])
+        for r in rows
+        if r["ordinal"] is not None
+    ]
+    details = read_details(world.data_dir / found[0], wanted)
+    for row in rows:
+        if row["ordinal"] is not None:
+            row.update(asdict(details[row["ordinal"]]))
+    return rows
 
 
 def expected_summary(rows: list[dict[str, Any]], records: int) -> dict[str, Any]:

@@ -14,8 +14,10 @@ from accord.exports.files import build_export_file
 from accord.exports.rows import ExportLayout
 from accord.exports.source import result_batches
 from accord.exports.writers import csv_chunks
+from accord.results.details import check_results_dir
 from accord.results.filters import ResultFilterDep
 from accord.results.jobs import ViewJob
+from accord.results.search import job_filter_clauses
 
 router = APIRouter(prefix="/projects/{project_id}/jobs/{job_id}", tags=["export"])
 
@@ -36,7 +38,9 @@ async def export_results(
 ) -> Response:
     """The filtered results (or, with `exceptions=true`, the exceptions), one row per result."""
     layout = ExportLayout.of(job.rules)
-    batches = result_batches(state.database.engine, job.job.id, where)
+    await check_results_dir(job.data_dir, job.job.results_dir)
+    clauses = await job_filter_clauses(job, where)
+    batches = result_batches(state.database.engine, job, clauses)
     what = "exceptions" if where.exceptions else "results"
     filename = f"accord-{job.job.id}-{what}.{file_format}"
     if file_format == "csv":

@@ -48,6 +48,9 @@ _SELECTED = (
     Result.right_ids,
     Result.reason,
     Result.reason_detail,
+    # Details: taken from the run file by `ordinal` (exports/source.py), or from these columns
+    # for rows a reviewer added; `flatten` gets the row without the ordinal.
+    Result.ordinal,
     Result.differences,
     Result.left_records,
     Result.right_records,

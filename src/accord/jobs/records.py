@@ -1,14 +1,18 @@
-"""Turn an engine result into `reconciliation_results` rows, as CSV ready for PostgreSQL COPY.
+"""Turn an engine result into result rows, streamed as Arrow batches from DuckDB, and the
+run's record files (jobs/runfile.py).
 
 The rows are built in DuckDB with equi-joins only (ids unnested, joined, re-aggregated), so
-a million results cost seconds. Each match carries both sides' records as JSON (their fields,
-not just ids), an amount for filtering and sorting, and a search text. Review decisions kept
-from earlier runs are applied on the way: confirmations and rejections to the same pairs, and
-manual matches added as results of their own.
+a million results cost seconds. Each row has the columns PostgreSQL keeps (`RESULT_COLUMNS`:
+what is filtered, sorted and reviewed, with the left side's amount total) and what the run's
+results file keeps (ids, the explanation, the differences). Records are written once per
+side, not once per result that names them. Review decisions kept from earlier runs are
+applied on the way: confirmations and rejections to the same pairs, and manual matches added
+as results of their own.
 """
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from pathlib import Path
 
 import duckdb
@@ -16,9 +20,11 @@ import pyarrow as pa
 
 from accord.engine import ReconcileResult, RuleSet
 from accord.jobs.compact import compact_explanation_sql
+from accord.jobs.runfile import ROW_GROUP_ROWS
 
+# The database's columns, in COPY order; `job_id` is the default of the job's partition.
 RESULT_COLUMNS = (
-    "job_id",
+    "ordinal",
     "kind",
     "match_status",
     "pass_name",
@@ -26,17 +32,13 @@ RESULT_COLUMNS = (
     "amount",
     "left_ids",
     "right_ids",
-    "left_records",
-    "right_records",
-    "explanation",
-    "differences",
     "reason",
     "reason_detail",
-    "search_text",
     "review_status",
     "review_note",
 )
 MEMORY_LIMIT = "1200MB"
+BATCH_ROWS = 64 * 1024
 # Earlier decisions handed to a run: ids as text, keys = sorted ids joined by \x1f.
 DECISIONS_SCHEMA = pa.schema(
     [
@@ -60,17 +62,17 @@ def _side_records_sql(alias: str, id_column: str, table: pa.Table, amount: str |
     texts = [f"{alias}.{_q(f.name)}" for f in table.schema if pa.types.is_string(f.type)]
     search = f"lower(concat_ws(' ', {', '.join(texts)}))" if texts else "''"
     return (
-        f"SELECT CAST({alias}.{_q(id_column)} AS VARCHAR) AS id, to_json({alias}) AS record, "
+        f"SELECT CAST({alias}.{_q(id_column)} AS VARCHAR) AS id, "
+        f"CAST(to_json({alias}) AS VARCHAR) AS record, "
         f"{amount_expr} AS amount, {search} AS search FROM {alias}"
     )
 
 
-def _gather_sql(source: str, ids_column: str, records: str, prefix: str) -> str:
-    """Per row of `source` (keyed by `row_key`): its records' JSON, amount total, search text."""
+def _amount_sql(source: str, records: str) -> str:
+    """Per row of `source` (keyed by `row_key`): the total amount of its left records."""
     return f"""
-    SELECT e.row_key, to_json(list(rec.record ORDER BY rec.id)) AS {prefix}_records,
-           sum(rec.amount) AS {prefix}_amount, string_agg(rec.search, ' ') AS {prefix}_search
-    FROM (SELECT row_key, unnest({ids_column}) AS id FROM {source}) e
+    SELECT e.row_key, sum(rec.amount) AS amount
+    FROM (SELECT row_key, unnest(left_ids) AS id FROM {source}) e
     JOIN {records} rec ON rec.id = e.id
     GROUP BY e.row_key
     """
@@ -103,85 +105,93 @@ FROM decisions WHERE action = 'manual_match'
 """
 
 
-def _leftovers_sql(job_id: str, table: str, id_column: str, records: str, side: str) -> str:
+def _leftovers_sql(table: str, id_column: str, records: str, side: str) -> str:
     """Unmatched records of one side; ambiguous and duplicate records get kinds of their own."""
     own, other = ("left", "right") if side == "left" else ("right", "left")
     return f"""
-    SELECT '{job_id}' AS job_id,
-           CASE u.reason WHEN 'ambiguous' THEN 'ambiguous' WHEN 'duplicate' THEN 'duplicate'
+    SELECT CASE u.reason WHEN 'ambiguous' THEN 'ambiguous' WHEN 'duplicate' THEN 'duplicate'
                 ELSE 'unmatched_{side}' END AS kind,
            NULL AS match_status, u.reason_pass AS pass_name, u.best_score AS score,
-           rec.amount, to_json([rec.id]) AS {own}_ids, '[]' AS {other}_ids,
-           to_json([rec.record]) AS {own}_records, '[]' AS {other}_records,
+           rec.amount, [rec.id] AS {own}_list, CAST([] AS VARCHAR[]) AS {other}_list,
            '[]' AS explanation, NULL AS differences, u.reason,
            to_json({{'candidates': list_transform(coalesce(u.candidate_ids, []),
                                                   lambda x: CAST(x AS VARCHAR)),
                      'detail': u.reason_detail}}) AS reason_detail,
-           coalesce(rec.search, '') AS search_text, 'pending' AS review_status,
-           NULL AS review_note
+           'pending' AS review_status, NULL AS review_note
     FROM {table} u
     JOIN {records} rec ON rec.id = CAST(u.{_q(id_column)} AS VARCHAR)
     """
 
 
-def _results_sql(job_id: str, rules: RuleSet) -> str:
+def _results_sql(rules: RuleSet) -> str:
     return f"""
     CREATE TEMP VIEW results AS
-    SELECT '{job_id}' AS job_id, k.kind, k.match_status, k.pass_name, k.score,
-           l.left_amount AS amount, to_json(k.left_ids) AS left_ids,
-           to_json(k.right_ids) AS right_ids,
-           coalesce(l.left_records, '[]') AS left_records,
-           coalesce(r.right_records, '[]') AS right_records,
+    SELECT k.kind, k.match_status, k.pass_name, k.score, a.amount,
+           k.left_ids AS left_list, k.right_ids AS right_list,
            k.explanation, k.differences, NULL AS reason, NULL AS reason_detail,
-           coalesce(l.left_search, '') || ' ' || coalesce(r.right_search, '') AS search_text,
            CASE d.action WHEN 'confirm' THEN 'confirmed' WHEN 'reject' THEN 'rejected'
                          WHEN 'unmatch' THEN 'unmatched' ELSE 'pending' END AS review_status,
            d.note AS review_note
     FROM keyed k
-    LEFT JOIN ({_gather_sql("keyed", "left_ids", "lrec", "left")}) l ON l.row_key = k.row_key
-    LEFT JOIN ({_gather_sql("keyed", "right_ids", "rrec", "right")}) r ON r.row_key = k.row_key
+    LEFT JOIN ({_amount_sql("keyed", "lrec")}) a ON a.row_key = k.row_key
     LEFT JOIN decisions d
            ON d.action IN ('confirm', 'reject', 'unmatch')
           AND d.left_key = array_to_string(list_sort(k.left_ids), chr(31))
           AND d.right_key = array_to_string(list_sort(k.right_ids), chr(31))
     UNION ALL BY NAME
-    SELECT '{job_id}' AS job_id, mm.kind, 'manual' AS match_status, NULL AS pass_name,
-           1.0 AS score, l.left_amount AS amount, to_json(mm.left_ids) AS left_ids,
-           to_json(mm.right_ids) AS right_ids,
-           coalesce(l.left_records, '[]') AS left_records,
-           coalesce(r.right_records, '[]') AS right_records,
+    SELECT mm.kind, 'manual' AS match_status, NULL AS pass_name, 1.0 AS score, a.amount,
+           mm.left_ids AS left_list, mm.right_ids AS right_list,
            to_json([{{'condition': 'manual', 'outcome': 'matched by a reviewer'}}])
                AS explanation,
            NULL AS differences, NULL AS reason, NULL AS reason_detail,
-           coalesce(l.left_search, '') || ' ' || coalesce(r.right_search, '') AS search_text,
            'manual' AS review_status, mm.note AS review_note
     FROM manual mm
-    LEFT JOIN ({_gather_sql("manual", "left_ids", "lrec", "left")}) l ON l.row_key = mm.row_key
-    LEFT JOIN ({_gather_sql("manual", "right_ids", "rrec", "right")}) r
-           ON r.row_key = mm.row_key
+    LEFT JOIN ({_amount_sql("manual", "lrec")}) a ON a.row_key = mm.row_key
     UNION ALL BY NAME
-    {_leftovers_sql(job_id, "ul", rules.left.id, "lrec", "left")}
+    {_leftovers_sql("ul", rules.left.id, "lrec", "left")}
     UNION ALL BY NAME
-    {_leftovers_sql(job_id, "ur", rules.right.id, "rrec", "right")}
+    {_leftovers_sql("ur", rules.right.id, "rrec", "right")}
     """
 
 
-def write_result_csv(
+# The database's columns, in COPY order (`ordinal`, the row in the run's results file, is
+# added per batch), then what only the run's results file keeps.
+_BATCH_COLUMNS = {
+    "kind": "kind",
+    "match_status": "match_status",
+    "pass_name": "pass_name",
+    "score": "score",
+    "amount": "amount",
+    "left_ids": "CAST(to_json(left_list) AS VARCHAR)",
+    "right_ids": "CAST(to_json(right_list) AS VARCHAR)",
+    "reason": "reason",
+    "reason_detail": "CAST(reason_detail AS VARCHAR)",
+    "review_status": "review_status",
+    "review_note": "review_note",
+    "left_list": "left_list",
+    "right_list": "right_list",
+    "explanation": "CAST(explanation AS VARCHAR)",
+    "differences": "CAST(differences AS VARCHAR)",
+}
+
+
+def result_batches(
     result: ReconcileResult,
     left: pa.Table,
     right: pa.Table,
     rules: RuleSet,
     decisions: pa.Table,
-    job_id: str,
-    out: Path,
-) -> int:
-    """Write every result row of the run to `out` (CSV, no header); return the row count.
+    side_files: dict[str, Path],
+    tmp_dir: Path,
+) -> Generator[pa.RecordBatch, None, None]:
+    """Write both sides' records to `side_files`, then yield every result row in batches.
 
-    DuckDB is held to `MEMORY_LIMIT` and spills beside `out` past it, as the engine does.
+    A batch has `RESULT_COLUMNS` but the ordinal, then the ids as lists, the explanation and
+    the differences (JSON as text). DuckDB is held to `MEMORY_LIMIT` and spills into
+    `tmp_dir` past it, as the engine does.
     """
     con = duckdb.connect()
-    con.execute("SET preserve_insertion_order = false")
-    con.execute(f"SET temp_directory = '{out.parent}'; SET memory_limit = '{MEMORY_LIMIT}'")
+    con.execute(f"SET temp_directory = '{tmp_dir}'; SET memory_limit = '{MEMORY_LIMIT}'")
     try:
         for name, table in {
             "m": result.matches,
@@ -192,21 +202,28 @@ def write_result_csv(
             "decisions": decisions,
         }.items():
             con.register(name, table)
-        con.execute(
-            "CREATE TEMP TABLE lrec AS "
-            + _side_records_sql("lt", rules.left.id, left, rules.left.amount)
-        )
-        con.execute(
-            "CREATE TEMP TABLE rrec AS "
-            + _side_records_sql("rt", rules.right.id, right, rules.right.amount)
-        )
+        for side, alias, spec, table in (
+            ("left", "lt", rules.left, left),
+            ("right", "rt", rules.right, right),
+        ):
+            records = "lrec" if side == "left" else "rrec"
+            con.execute(
+                f"CREATE TEMP TABLE {records} AS "
+                + _side_records_sql(alias, spec.id, table, spec.amount)
+            )
+            # Sorted by id (insertion order kept), so a lookup by id reads few row groups.
+            con.execute(
+                f"COPY (SELECT id, record, search FROM {records} ORDER BY id) "
+                f"TO '{side_files[side]}' (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
+            )
+        con.execute("SET preserve_insertion_order = false")
         con.execute(_MATCHES_SQL)
         con.execute(_MANUAL_SQL)
-        con.execute(_results_sql(job_id, rules))
-        # Streamed from the view straight to the file; COPY answers with the rows written.
-        row = con.execute(
-            f"COPY (SELECT {', '.join(RESULT_COLUMNS)} FROM results) TO '{out}' (HEADER false)"
-        ).fetchone()
-        return int(row[0]) if row else 0
+        con.execute(_results_sql(rules))
+        selected = ", ".join(f"{expr} AS {name}" for name, expr in _BATCH_COLUMNS.items())
+        reader: pa.RecordBatchReader = con.sql(f"SELECT {selected} FROM results").to_arrow_reader(
+            BATCH_ROWS
+        )
+        yield from reader
     finally:
         con.close()

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import tempfile
+import contextlib
+import io
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
 from sqlalchemy import text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from accord.engine import reconcile
 from accord.jobs import queue
 from accord.jobs.control import JobControl, JobStopped
 from accord.jobs.inputs import load_inputs, without_manual_matches
-from accord.jobs.records import RESULT_COLUMNS, write_result_csv
-
-_COPY_CHUNK = 1 << 20
+from accord.jobs.partition import attach_partition, create_partition
+from accord.jobs.records import RESULT_COLUMNS, result_batches
+from accord.jobs.runfile import RunWriter, new_run_dir, remove_other_runs
 
 
 def run_reconcile_job(
@@ -25,7 +30,8 @@ def run_reconcile_job(
     """Run the job to the end and store its results; returns the summary stored with it.
 
     Raises JobStopped (cancelled, lost, timeout, shutdown) or JobInputError; nothing of the
-    run is visible until the final transaction commits.
+    run is visible until the final transaction commits, and its files are removed if that
+    does not happen; the job's earlier run folders go once it has.
     """
     seconds: dict[str, float] = {}
     start = time.perf_counter()
@@ -44,49 +50,98 @@ def run_reconcile_job(
     seconds["match"] = time.perf_counter() - mark
     control.progress("storing results", 0.9)
 
-    mark = time.perf_counter()
     tmp_dir = data_dir / "tmp"
     tmp_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=tmp_dir, suffix=".csv") as rows_file:
-        path = Path(rows_file.name)
-        count = write_result_csv(
-            result, inputs.left, inputs.right, inputs.rules, inputs.decisions, str(job.id), path
+    relative = new_run_dir(job.project_id, job.id)
+    run = RunWriter(data_dir, relative)
+    try:
+        side_files = {side: run.side_file(side) for side in ("left", "right")}
+        batches = result_batches(
+            result, inputs.left, inputs.right, inputs.rules, inputs.decisions, side_files, tmp_dir
         )
-        seconds["prepare_results"] = time.perf_counter() - mark
-        control.check()
-        summary = {**result.summary, "stored_results": count}
-        _store(engine, job, control.worker_id, path, summary, seconds)
+        with contextlib.closing(batches):
+            summary = _store(engine, job, control, run, relative, batches, result.summary, seconds)
+    except BaseException:
+        run.discard()
+        raise
+    remove_other_runs(data_dir, relative)
     return summary
 
 
 def _store(
     engine: Engine,
     job: queue.ClaimedJob,
-    worker_id: str,
-    rows_csv: Path,
-    summary: dict[str, Any],
+    control: JobControl,
+    run: RunWriter,
+    relative: Path,
+    batches: Iterator[pa.RecordBatch],
+    engine_summary: dict[str, Any],
     seconds: dict[str, float],
-) -> None:
-    """Replace the job's results and mark it succeeded, atomically, if this worker still owns it."""
-    mark = time.perf_counter()
+) -> dict[str, Any]:
+    """Store the job's results and mark it succeeded, atomically, if this worker still owns it.
+
+    Each batch goes to the run's results file and, as CSV, into the COPY into the job's own
+    partition: DuckDB builds the next batch while PostgreSQL takes the last. The partition is
+    indexed and attached, and the job row locked and its ownership checked, at the end, so
+    heartbeats (and with them cancellation) go on during the COPY. The run's folder is in
+    place before the commit; the caller removes it if the commit does not happen.
+    """
+    seconds["prepare_results"] = seconds["store_results"] = 0.0
     with engine.begin() as conn:
+        partition = create_partition(conn, job.id)
+        count = _copy_rows(conn, partition, batches, run, control, seconds)
+        mark = time.perf_counter()
+        attach_partition(conn, job.id)
+        seconds["index_results"] = time.perf_counter() - mark
         owner = conn.execute(
             text(
                 "SELECT 1 FROM reconciliation_jobs WHERE id = :id AND worker_id = :worker "
                 "AND status = 'running' FOR UPDATE"
             ),
-            {"id": job.id, "worker": worker_id},
+            {"id": job.id, "worker": control.worker_id},
         ).first()
         if owner is None:
             raise JobStopped("lost")
-        conn.execute(text("DELETE FROM reconciliation_results WHERE job_id = :id"), {"id": job.id})
-        raw = conn.connection.driver_connection
-        assert raw is not None
-        copy_sql = (
-            f"COPY reconciliation_results ({', '.join(RESULT_COLUMNS)}) FROM STDIN (FORMAT csv)"
+        run.publish()
+        conn.execute(
+            text("UPDATE reconciliation_jobs SET results_dir = :dir WHERE id = :id"),
+            {"dir": relative.as_posix(), "id": job.id},
         )
-        with raw.cursor() as cursor, cursor.copy(copy_sql) as copy, rows_csv.open("rb") as src:
-            while chunk := src.read(_COPY_CHUNK):
-                copy.write(chunk)
-        seconds["store_results"] = time.perf_counter() - mark
-        queue.finish(conn, job.id, worker_id, "succeeded", summary=summary, phase_seconds=seconds)
+        summary = {**engine_summary, "stored_results": count}
+        queue.finish(
+            conn, job.id, control.worker_id, "succeeded", summary=summary, phase_seconds=seconds
+        )
+    return summary
+
+
+def _copy_rows(
+    conn: Connection,
+    partition: str,
+    batches: Iterator[pa.RecordBatch],
+    run: RunWriter,
+    control: JobControl,
+    seconds: dict[str, float],
+) -> int:
+    """Stream every batch into the run's results file and the COPY; return the row count."""
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    copy_sql = f"COPY {partition} ({', '.join(RESULT_COLUMNS)}) FROM STDIN (FORMAT csv)"
+    options = pacsv.WriteOptions(include_header=False)
+    count = 0
+    with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:
+        while True:
+            mark = time.perf_counter()
+            batch = next(batches, None)
+            seconds["prepare_results"] += time.perf_counter() - mark
+            if batch is None:
+                return count
+            mark = time.perf_counter()
+            ordinals = pa.array(np.arange(count, count + batch.num_rows, dtype=np.int64))
+            table = pa.Table.from_batches([batch]).append_column("ordinal", ordinals)
+            run.write(table)
+            rows = io.BytesIO()
+            pacsv.write_csv(table.select(RESULT_COLUMNS), rows, options)
+            copy.write(rows.getbuffer())
+            count += batch.num_rows
+            seconds["store_results"] += time.perf_counter() - mark
+            control.check()

@@ -58,7 +58,11 @@ def exceptions_clause() -> ColumnElement[bool]:
     )
 
 
-def filter_clauses(where: ResultFilter) -> list[ColumnElement[bool]]:
+def filter_clauses(
+    where: ResultFilter, in_run: ColumnElement[bool] | None = None
+) -> list[ColumnElement[bool]]:
+    """The filter as SQL; `in_run` answers `q` for results whose text is in the run's files
+    (results/search.py), so only rows without an ordinal are searched in `search_text`."""
     clauses: list[ColumnElement[bool]] = []
     if where.kind:
         clauses.append(Result.kind.in_(where.kind))
@@ -78,7 +82,11 @@ def filter_clauses(where: ResultFilter) -> list[ColumnElement[bool]]:
         clauses.append(Result.amount <= where.amount_max)
     if where.q:
         # search_text is stored lower-cased, so a lower-cased LIKE is a case-insensitive search.
-        clauses.append(Result.search_text.contains(where.q.lower(), autoescape=True))
+        in_text = Result.search_text.contains(where.q.lower(), autoescape=True)
+        if in_run is None:
+            clauses.append(in_text)
+        else:
+            clauses.append(or_(in_run, and_(Result.ordinal.is_(None), in_text)))
     if where.exceptions:
         clauses.append(exceptions_clause())
     return clauses

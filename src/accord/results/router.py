@@ -8,10 +8,11 @@ from fastapi import APIRouter, Query
 
 from accord.api.deps import SessionDep
 from accord.results.cursor import Cursor, SortKey, SortOrder
-from accord.results.filters import ResultFilterDep, filter_clauses
+from accord.results.filters import ResultFilterDep
 from accord.results.jobs import ViewJob
 from accord.results.pages import results_page
 from accord.results.schemas import JobSummary, ResultOut, ResultPage
+from accord.results.search import job_filter_clauses
 from accord.results.summary import job_summary
 
 router = APIRouter(prefix="/projects/{project_id}/jobs/{job_id}", tags=["results"])
@@ -29,8 +30,12 @@ async def list_results(
 ) -> ResultPage:
     """A page of the job's results, filtered and sorted; follow `next_cursor` for the next."""
     after = Cursor.decode(cursor, sort, order) if cursor else None
-    page = await results_page(db, job.job.id, filter_clauses(where), sort, order, limit, after)
-    return ResultPage(items=[ResultOut.of(r) for r in page.items], next_cursor=page.next_cursor)
+    clauses = await job_filter_clauses(job, where)
+    page = await results_page(db, job.job.id, clauses, sort, order, limit, after)
+    details = await job.details(page.items)
+    return ResultPage(
+        items=[ResultOut.of(r, details[r.id]) for r in page.items], next_cursor=page.next_cursor
+    )
 
 
 @router.get("/summary", response_model=JobSummary)

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from accord.db.models import ReconciliationResult
 from accord.jobs.compact import expand_explanation
+from accord.results.details import ResultDetails
 
 
 class ResultOut(BaseModel):
@@ -32,7 +33,7 @@ class ResultOut(BaseModel):
     review_note: str | None
 
     @classmethod
-    def of(cls, row: ReconciliationResult) -> ResultOut:
+    def of(cls, row: ReconciliationResult, details: ResultDetails) -> ResultOut:
         detail = row.reason_detail if isinstance(row.reason_detail, dict) else {}
         return cls(
             id=row.id,
@@ -43,10 +44,10 @@ class ResultOut(BaseModel):
             amount=row.amount,
             left_ids=row.left_ids,
             right_ids=row.right_ids,
-            left_records=row.left_records,
-            right_records=row.right_records,
-            explanation=expand_explanation(row.explanation),
-            differences=row.differences,
+            left_records=details.left_records,
+            right_records=details.right_records,
+            explanation=expand_explanation(details.explanation),
+            differences=details.differences,
             reason=row.reason,
             reason_detail=detail.get("detail"),
             candidates=[str(c) for c in detail.get("candidates") or []],

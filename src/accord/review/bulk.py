@@ -17,8 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accord.audit.context import RequestContext
 from accord.db.models import ReconciliationResult as Result
 from accord.db.models import ReviewDecision
-from accord.results.filters import ResultFilter, filter_clauses
+from accord.results.filters import ResultFilter
 from accord.results.jobs import JobAccess
+from accord.results.search import job_filter_clauses
 from accord.review.decisions import audit, same_scope
 from accord.review.schemas import BulkDecisionIn, BulkDecisionOut
 
@@ -37,7 +38,7 @@ async def bulk_decide(
         Result.job_id == job.job.id,
         Result.match_status == "suggested",
         Result.review_status == "pending",
-        *filter_clauses(where),
+        *(await job_filter_clauses(job, where)),
     )
     # Engine pairs list their ids in the engine's order, so plain JSONB equality finds them.
     same_pair = (

@@ -12,10 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from accord.audit.context import RequestContext
 from accord.db.models import ReconciliationResult as Result
 from accord.results.jobs import JobAccess
-from accord.results.schemas import ResultOut
 from accord.review.decisions import audit, decide
 from accord.review.leftovers import set_leftovers_status
-from accord.review.records import amount_field, amount_total, free_records, search_text
+from accord.review.records import (
+    amount_field,
+    amount_total,
+    free_records,
+    search_text,
+    shown,
+)
 from accord.review.schemas import ReviewOut
 
 MANUAL_EXPLANATION = [{"condition": "manual", "outcome": "matched by a reviewer"}]
@@ -83,4 +88,4 @@ async def manual_match(
     event = await audit(
         db, job, "manual_match", "reconciliation_result", row.id, context, None, after
     )
-    return ReviewOut(result=ResultOut.of(row), decision_id=decision.id, audit_event_id=event.id)
+    return ReviewOut(result=await shown(job, row), decision_id=decision.id, audit_event_id=event.id)

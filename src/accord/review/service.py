@@ -11,10 +11,9 @@ from accord.audit.context import RequestContext
 from accord.db.models import ReconciliationResult as Result
 from accord.errors import Conflict, NotFound
 from accord.results.jobs import JobAccess
-from accord.results.schemas import ResultOut
 from accord.review.decisions import audit, decide
 from accord.review.leftovers import release_records
-from accord.review.records import free_records
+from accord.review.records import free_records, shown
 from accord.review.schemas import ReviewOut
 
 NO_SUCH_RESULT = "No result with this id in this job."
@@ -57,7 +56,7 @@ async def _decided(
         **(extra or {}),
     }
     event = await audit(db, job, action, "reconciliation_result", row.id, context, before, after)
-    return ReviewOut(result=ResultOut.of(row), decision_id=decision.id, audit_event_id=event.id)
+    return ReviewOut(result=await shown(job, row), decision_id=decision.id, audit_event_id=event.id)
 
 
 def _suggestion(row: Result, allowed: tuple[str, ...], verb: str) -> None:
@@ -126,4 +125,4 @@ async def set_note(
     event = await audit(
         db, job, "note", "reconciliation_result", row.id, context, before, {"note": note}
     )
-    return ReviewOut(result=ResultOut.of(row), decision_id=None, audit_event_id=event.id)
+    return ReviewOut(result=await shown(job, row), decision_id=None, audit_event_id=event.id)

@@ -66,6 +66,8 @@ class ReconciliationJob(UUIDPrimaryKey, Timestamps, Base):
         JSONB, nullable=False, server_default=text("'{}'::jsonb")
     )
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # The run's folder holding its results' details, relative to the data dir (jobs/runfile.py).
+    results_dir: Mapped[str | None] = mapped_column(Text, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, server_default="0")
     worker_id: Mapped[str | None] = mapped_column(String(200), nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -88,13 +90,18 @@ REVIEW_STATUSES = ("pending", "confirmed", "rejected", "manual", "unmatched")
 
 
 class ReconciliationResult(Base):
-    """One outcome of a run: a match (with both sides' records) or a left-over record."""
+    """One outcome of a run: a match or a left-over record; its details are in the run's files.
+
+    Partitioned by job (migration 0006, jobs/partition.py); the database's primary key is
+    (job_id, id), ids still come from one sequence.
+    """
 
     __tablename__ = "reconciliation_results"
     __table_args__ = (
         Index("ix_reconciliation_results_job_kind", "job_id", "kind", "id"),
         Index("ix_reconciliation_results_job_score", "job_id", "score", "id"),
         Index("ix_reconciliation_results_job_amount", "job_id", "amount", "id"),
+        {"postgresql_partition_by": "LIST (job_id)"},
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -109,20 +116,18 @@ class ReconciliationResult(Base):
     amount: Mapped[Decimal | None] = mapped_column(Numeric(20, 4), nullable=True)
     left_ids: Mapped[list[str]] = mapped_column(JSONB, nullable=False)
     right_ids: Mapped[list[str]] = mapped_column(JSONB, nullable=False)
-    left_records: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSON, nullable=False, server_default=text("'[]'::json")
-    )
-    right_records: Mapped[list[dict[str, Any]]] = mapped_column(
-        JSON, nullable=False, server_default=text("'[]'::json")
-    )
-    # Written once, read whole, never searched inside: plain json (see migration 0004).
-    explanation: Mapped[Any] = mapped_column(
-        JSON, nullable=False, server_default=text("'{}'::json")
-    )
+    # The row of the run's results file holding this result's explanation and differences;
+    # its records are in the run's record files. Rows a reviewer adds have no ordinal and
+    # keep their details in the columns below.
+    ordinal: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    left_records: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    right_records: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON, nullable=True)
+    explanation: Mapped[Any] = mapped_column(JSON, nullable=True)
     differences: Mapped[Any] = mapped_column(JSON, nullable=True)
     reason: Mapped[str | None] = mapped_column(String(50), nullable=True)
     reason_detail: Mapped[Any] = mapped_column(JSON, nullable=True)
-    # Lower-cased text fields of both sides' records, for the results' text search.
+    # Lower-cased text fields of both sides' records, for the text search of rows a reviewer
+    # added; the worker's rows are searched in the run's record files (results/search.py).
     search_text: Mapped[str] = mapped_column(Text, nullable=False, server_default="")
     review_status: Mapped[str] = mapped_column(String(20), nullable=False, server_default="pending")
     review_note: Mapped[str | None] = mapped_column(Text, nullable=True)

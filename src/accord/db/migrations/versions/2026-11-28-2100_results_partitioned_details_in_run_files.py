@@ -1,0 +1,117 @@
+"""results partitioned per job, details in run files
+
+A result's records, explanation and differences move to the run's files (a folder per run,
+named by `reconciliation_jobs.results_dir`); the result row keeps its `ordinal` in the run's
+results file. The detail columns stay, nullable, for rows reviewers add and for results
+stored before this revision. `reconciliation_results` becomes partitioned by job: a worker
+loads a job's results into a bare table, indexes it, then attaches it (jobs/partition.py).
+Existing results move into one partition per job.
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-28 21:00:00
+"""
+
+# ruff: noqa: S608 - the SQL is built from this file's constants and job ids read as UUIDs
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+TABLE = "reconciliation_results"
+OLD = "reconciliation_results_unpartitioned"
+INDEXES = {
+    "ix_reconciliation_results_job_kind": "(job_id, kind, id)",
+    "ix_reconciliation_results_job_score": "(job_id, score, id)",
+    "ix_reconciliation_results_job_amount": "(job_id, amount, id)",
+}
+FK = "fk_reconciliation_results_job_id_reconciliation_jobs"
+COLUMNS = """
+    id BIGINT NOT NULL DEFAULT nextval('reconciliation_results_id_seq'),
+    job_id UUID NOT NULL,
+    kind VARCHAR(30) NOT NULL,
+    match_status VARCHAR(20),
+    pass_name VARCHAR(100),
+    score DOUBLE PRECISION,
+    amount NUMERIC(20, 4),
+    left_ids JSONB NOT NULL,
+    right_ids JSONB NOT NULL,
+    {details}
+    reason VARCHAR(50),
+    reason_detail JSON,
+    search_text TEXT NOT NULL DEFAULT '',
+    review_status VARCHAR(20) NOT NULL DEFAULT 'pending',
+    review_note TEXT,
+"""
+COPIED = (
+    "id, job_id, kind, match_status, pass_name, score, amount, left_ids, right_ids, "
+    "left_records, right_records, explanation, differences, reason, reason_detail, "
+    "search_text, review_status, review_note"
+)
+
+
+def _set_aside() -> None:
+    """Rename the current table out of the way, freeing its constraint and index names."""
+    op.execute(f"ALTER TABLE {TABLE} RENAME TO {OLD}")
+    op.execute(f"ALTER TABLE {OLD} DROP CONSTRAINT pk_reconciliation_results")
+    op.execute(f"ALTER TABLE {OLD} DROP CONSTRAINT {FK}")
+    for name in INDEXES:
+        op.execute(f"DROP INDEX IF EXISTS {name}")
+    op.execute("ALTER SEQUENCE reconciliation_results_id_seq OWNED BY NONE")
+    op.execute(f"ALTER TABLE {OLD} ALTER COLUMN id DROP DEFAULT")
+
+
+def _finish(copied: str) -> None:
+    op.execute(f"INSERT INTO {TABLE} ({copied}) SELECT {copied} FROM {OLD}")
+    op.execute(f"DROP TABLE {OLD}")
+    op.execute(f"ALTER SEQUENCE reconciliation_results_id_seq OWNED BY {TABLE}.id")
+
+
+def upgrade() -> None:
+    op.add_column("reconciliation_jobs", sa.Column("results_dir", sa.Text(), nullable=True))
+    _set_aside()
+    details = (
+        "ordinal BIGINT, left_records JSON, right_records JSON, explanation JSON, differences JSON,"
+    )
+    op.execute(
+        f"CREATE TABLE {TABLE} ({COLUMNS.format(details=details)}"
+        f" CONSTRAINT pk_reconciliation_results PRIMARY KEY (job_id, id),"
+        f" CONSTRAINT {FK} FOREIGN KEY (job_id) REFERENCES reconciliation_jobs (id)"
+        f" ON DELETE CASCADE) PARTITION BY LIST (job_id)"
+    )
+    for name, columns in INDEXES.items():
+        op.execute(f"CREATE INDEX {name} ON {TABLE} {columns}")
+    for (job_id,) in op.get_bind().execute(sa.text(f"SELECT DISTINCT job_id FROM {OLD}")):
+        op.execute(
+            f"CREATE TABLE {TABLE}_{job_id.hex} PARTITION OF {TABLE} FOR VALUES IN ('{job_id}')"
+        )
+    _finish(COPIED)
+
+
+def downgrade() -> None:
+    # Details only in run files cannot come back into the rows: those rows get empty ones.
+    _set_aside()
+    details = (
+        "left_records JSON NOT NULL DEFAULT '[]', right_records JSON NOT NULL DEFAULT '[]', "
+        "explanation JSON NOT NULL DEFAULT '{}', differences JSON,"
+    )
+    op.execute(
+        f"CREATE TABLE {TABLE} ({COLUMNS.format(details=details)}"
+        f" CONSTRAINT pk_reconciliation_results PRIMARY KEY (id),"
+        f" CONSTRAINT {FK} FOREIGN KEY (job_id) REFERENCES reconciliation_jobs (id)"
+        f" ON DELETE CASCADE)"
+    )
+    for name, columns in INDEXES.items():
+        op.execute(f"CREATE INDEX {name} ON {TABLE} {columns}")
+    op.execute(
+        f"UPDATE {OLD} SET left_records = coalesce(left_records, '[]'), "
+        "right_records = coalesce(right_records, '[]'), "
+        "explanation = coalesce(explanation, '{}')"
+    )
+    _finish(COPIED)
+    op.drop_column("reconciliation_jobs", "results_dir")

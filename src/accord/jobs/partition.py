@@ -1,0 +1,42 @@
+"""Each job's results are a partition of `reconciliation_results`, loaded before it is attached.
+
+COPY into a table with no index and no foreign key costs a third of COPY into the shared
+table with its four indexes. Building the indexes once over the loaded rows is cheaper than
+maintaining them row by row, and attaching checks the rows' job in one query instead of a
+trigger per row. Nobody sees the rows before the job's final transaction commits.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import text
+from sqlalchemy.engine import Connection
+
+PARENT = "reconciliation_results"
+# The parent's partitioned indexes (migration 0006): ATTACH adopts these instead of building.
+INDEXES = ("(job_id, kind, id)", "(job_id, score, id)", "(job_id, amount, id)")
+
+
+def partition_name(job_id: uuid.UUID) -> str:
+    return f"{PARENT}_{job_id.hex}"
+
+
+def create_partition(conn: Connection, job_id: uuid.UUID) -> str:
+    """A bare table shaped like the parent, its job_id defaulting to the job; returns its name."""
+    name = partition_name(job_id)
+    conn.execute(text(f"CREATE TABLE {name} (LIKE {PARENT} INCLUDING DEFAULTS)"))
+    conn.execute(text(f"ALTER TABLE {name} ALTER COLUMN job_id SET DEFAULT '{job_id}'"))
+    # Lets ATTACH know every row belongs to the job without scanning them again.
+    conn.execute(text(f"ALTER TABLE {name} ADD CONSTRAINT {name}_job CHECK (job_id = '{job_id}')"))
+    return name
+
+
+def attach_partition(conn: Connection, job_id: uuid.UUID) -> None:
+    """Index the loaded rows, then make them the job's results (checked against its row)."""
+    name = partition_name(job_id)
+    conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
+    conn.execute(text(f"ALTER TABLE {name} ADD PRIMARY KEY (job_id, id)"))
+    for columns in INDEXES:
+        conn.execute(text(f"CREATE INDEX ON {name} {columns}"))
+    conn.execute(text(f"ALTER TABLE {PARENT} ATTACH PARTITION {name} FOR VALUES IN ('{job_id}')"))

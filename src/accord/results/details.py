@@ -1,0 +1,192 @@
+"""Results' details (both sides' records, the explanation, the differences), as a page needs them.
+
+The worker's results keep theirs in the job's run folder (jobs/runfile.py): the explanation
+and differences by ordinal in the results file, the records by id in the side files; only the
+row groups holding what the page asks for are read. Rows a reviewer added, and results stored
+before run folders existed, keep theirs in their own columns.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from anyio import to_thread
+
+from accord.db.models import ReconciliationResult
+from accord.errors import AccordError
+from accord.jobs.runfile import RESULTS, SIDE_FILES
+from accord.logging import get_logger
+
+log = get_logger(__name__)
+Side = str  # "left" | "right"
+
+
+class ResultsFileUnavailable(AccordError):
+    status_code = 500
+    title = "Results file unavailable"
+    type_slug = "results-file-unavailable"
+
+
+@dataclass(frozen=True)
+class ResultDetails:
+    left_records: list[dict[str, Any]]
+    right_records: list[dict[str, Any]]
+    explanation: Any
+    differences: Any
+
+    @classmethod
+    def of_row(cls, row: ReconciliationResult) -> ResultDetails:
+        return cls(
+            row.left_records or [], row.right_records or [], row.explanation, row.differences
+        )
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """What a page needs from a run: results by ordinal, with their ids on each side."""
+
+    ordinal: int
+    left_ids: Sequence[str]
+    right_ids: Sequence[str]
+
+
+def _groups(metadata: pq.FileMetaData, column: int, keys: list[Any]) -> list[int]:
+    """The row groups whose min..max range of `column` holds one of `keys` (sorted)."""
+    groups = []
+    for group in range(metadata.num_row_groups):
+        stats = metadata.row_group(group).column(column).statistics
+        if stats is None or not stats.has_min_max:
+            groups.append(group)
+            continue
+        at = bisect.bisect_left(keys, stats.min)
+        if at < len(keys) and keys[at] <= stats.max:
+            groups.append(group)
+    return groups
+
+
+def _lookup(path: Path, key: str, keys: Iterable[Any], columns: list[str]) -> pa.Table:
+    """The rows of `path` whose `key` is one of `keys`, reading only groups that may hold them."""
+    wanted = sorted(set(keys))
+    parquet = pq.ParquetFile(path)
+    column = parquet.schema_arrow.get_field_index(key)
+    table = parquet.read_row_groups(
+        _groups(parquet.metadata, column, wanted), columns=[key, *columns]
+    )
+    found = table.filter(pc.is_in(table[key], pa.array(wanted, table.schema.field(key).type)))
+    if found.num_rows < len(wanted):
+        raise ValueError(f"{path.name}: {len(wanted) - found.num_rows} of {len(wanted)} missing")
+    return found
+
+
+def read_records(run_dir: Path, side: Side, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The records of `side` with these ids, as JSON objects, by id."""
+    table = _lookup(run_dir / SIDE_FILES[side], "id", ids, ["record"])
+    return dict(
+        zip(
+            table["id"].to_pylist(),
+            (json.loads(r) for r in table["record"].to_pylist()),
+            strict=True,
+        )
+    )
+
+
+def read_details(run_dir: Path, wanted: Collection[Wanted]) -> dict[int, ResultDetails]:
+    """The details of the wanted results, by ordinal."""
+    if not wanted:
+        return {}
+    results = _lookup(
+        run_dir / RESULTS, "ordinal", (w.ordinal for w in wanted), ["explanation", "differences"]
+    )
+    records = {
+        side: read_records(run_dir, side, {i for w in wanted for i in getattr(w, f"{side}_ids")})
+        for side in SIDE_FILES
+    }
+    texts = {
+        ordinal: (explanation, differences)
+        for ordinal, explanation, differences in zip(
+            results["ordinal"].to_pylist(),
+            results["explanation"].to_pylist(),
+            results["differences"].to_pylist(),
+            strict=True,
+        )
+    }
+    details = {}
+    for w in wanted:
+        explanation, differences = texts[w.ordinal]
+        details[w.ordinal] = ResultDetails(
+            left_records=[records["left"][i] for i in sorted(w.left_ids)],
+            right_records=[records["right"][i] for i in sorted(w.right_ids)],
+            explanation=json.loads(explanation) if explanation else [],
+            differences=json.loads(differences) if differences else None,
+        )
+    return details
+
+
+def unreadable(results_dir: str | None, exc: Exception) -> ResultsFileUnavailable:
+    log.error("results files unreadable", results_dir=results_dir, error=str(exc))
+    return ResultsFileUnavailable(
+        "The details of this job's results (records, explanations) cannot be read: its "
+        "results files are missing or damaged. Run the job again to rebuild them.",
+    )
+
+
+READ_ERRORS = (OSError, ValueError, KeyError, pa.ArrowException)
+
+
+async def check_results_dir(data_dir: Path, results_dir: str | None) -> None:
+    """Fail now, as a problem, if the run's files cannot be opened (before a stream starts)."""
+    if results_dir is None:
+        return
+    try:
+        for name in (RESULTS, *SIDE_FILES.values()):
+            await to_thread.run_sync(pq.read_metadata, data_dir / results_dir / name)
+    except READ_ERRORS as exc:
+        raise unreadable(results_dir, exc) from None
+
+
+async def details_of(
+    data_dir: Path, results_dir: str | None, wanted: Collection[Wanted]
+) -> dict[int, ResultDetails]:
+    """Read off the event loop; missing or unreadable files are a 500 problem that says so."""
+    if not wanted:
+        return {}
+    try:
+        if results_dir is None:
+            raise FileNotFoundError("the job names no results folder")
+        return await to_thread.run_sync(read_details, data_dir / results_dir, wanted)
+    except READ_ERRORS as exc:
+        raise unreadable(results_dir, exc) from None
+
+
+async def records_of(
+    data_dir: Path, results_dir: str | None, side: Side, ids: Collection[str]
+) -> dict[str, dict[str, Any]]:
+    """Records of one side by id, from the run's side file (a 500 problem if unreadable)."""
+    if not ids:
+        return {}
+    try:
+        if results_dir is None:
+            raise FileNotFoundError("the job names no results folder")
+        return await to_thread.run_sync(read_records, data_dir / results_dir, side, ids)
+    except READ_ERRORS as exc:
+        raise unreadable(results_dir, exc) from None
+
+
+async def result_details(
+    data_dir: Path, results_dir: str | None, rows: Sequence[ReconciliationResult]
+) -> dict[int, ResultDetails]:
+    """Each row's details, by result id."""
+    wanted = [Wanted(r.ordinal, r.left_ids, r.right_ids) for r in rows if r.ordinal is not None]
+    from_run = await details_of(data_dir, results_dir, wanted)
+    return {
+        row.id: ResultDetails.of_row(row) if row.ordinal is None else from_run[row.ordinal]
+        for row in rows
+    }
