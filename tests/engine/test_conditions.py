@@ -154,3 +154,32 @@ def test_equal_under_any_of_several_normalisers() -> None:
     only_late = run(left.slice(1, 1), right, rules(one_pass(condition), normalisers=normalisers))
     [match] = only_late.matches.to_pylist()
     assert match["explanation"][0]["outcome"] == "equal as head"
+
+
+def test_whole_text_prefix_and_suffix_survive_words_run_together() -> None:
+    normalisers = {
+        "start": ["lower", "alphanumeric", {"prefix": 4}],
+        "end": ["lower", "alphanumeric", {"suffix": 5}],
+    }
+    left = side(
+        [
+            ("run-together", 0, "5.00", "SELULDPHARNMA", None),
+            ("typo-first", 0, "6.00", "Wiscor Insurance", None),
+        ]
+    )
+    right = side(
+        [("R1", 0, "5.00", "Selul Pharma", None), ("R2", 0, "6.00", "Wescor Insurance", None)]
+    )
+    condition = {
+        "type": "equal_any",
+        "left": "name",
+        "right": "name",
+        "normalisers": ["start", "end"],
+    }
+    ruleset = rules(one_pass(condition, equal("amount")), normalisers=normalisers)
+    result = run(left, right, ruleset)
+    assert pairs(result) == {(("run-together",), ("R1",)), (("typo-first",), ("R2",))}
+    outcomes = {
+        m["left_ids"][0]: m["explanation"][0]["outcome"] for m in result.matches.to_pylist()
+    }
+    assert outcomes == {"run-together": "equal as start", "typo-first": "equal as end"}

@@ -118,3 +118,45 @@ def test_sum_tolerance() -> None:
     loose = group_pass()
     loose["group"]["sum"]["absolute"] = 1.0
     assert pairs(run(left, right, rules(loose))) == {(("PAY",), ("A", "B"))}
+
+
+def test_members_may_be_required_to_share_the_spelling_as_written() -> None:
+    # The three invoices of one payment carry one spelling; with that required, the other
+    # spelling's invoice cannot stand in for one of them, so the combination is unique.
+    left = side([("PAY", 5, "-30.00", "Orbis Ltd", None)])
+    right = side(
+        [
+            ("A", 1, "-10.00", "ORBIS LIMITED", None),
+            ("B", 2, "-20.00", "ORBIS LIMITED", None),
+            ("C", 3, "-20.00", "Orbis Ltd.", None),
+        ]
+    )
+    by_key = one_pass(
+        equal("name", normaliser="company_name"),
+        window(-5, 0),
+        cardinality="one_to_many",
+        group={"sum": {"left": "amount", "right": "amount"}, "same": ["name"]},
+    )
+    as_written = {**by_key, "group": {**by_key["group"], "same_normalised": False}}
+    named = {"normalise": {"name": "company_name"}}
+    # {A, B} and {A, C} both fit when the spellings count as one
+    assert pairs(run(left, right, rules(by_key, left=named, right=named))) == set()
+    assert pairs(run(left, right, rules(as_written, left=named, right=named))) == {
+        (("PAY",), ("A", "B"))
+    }
+
+
+def test_the_member_limit_counts_members_sharing_the_same_values() -> None:
+    # Nine possible members in all, but only two share a spelling: within the limit.
+    left = side([("PAY", 5, "-30.00", "Orbis", None)])
+    others = [(f"X{i}", 1, f"-{i}.50", "ORBIS", None) for i in range(1, 8)]
+    right = side([("A", 1, "-10.00", "orbis", None), ("B", 2, "-20.00", "orbis", None), *others])
+    spec = group_pass()
+    spec["conditions"][0] = equal("name", normaliser="text")
+    spec["group"] = {**spec["group"], "same_normalised": False, "max_candidates": 5}
+    named = {"normalise": {"name": "text"}}
+    assert pairs(run(left, right, rules(spec, left=named, right=named))) == {(("PAY",), ("A", "B"))}
+    spec["group"]["same_normalised"] = True  # now all nine share the key: too many
+    result = run(left, right, rules(spec, left=named, right=named))
+    assert pairs(result) == set()
+    assert "more than 5" in result.unmatched_left.column("reason_detail")[0].as_py()

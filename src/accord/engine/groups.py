@@ -42,7 +42,7 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
     one_amount = spec.sum.left if one == "l" else spec.sum.right
     many_amount = spec.sum.right if one == "l" else spec.sum.left
     o, m = ("a", "b") if one == "l" else ("b", "a")  # aliases in the candidate query
-    shared = [f"{m}.{many_side.column(c)}" for c in spec.same]
+    shared = [f"{m}.{many_side.column(c) if spec.same_normalised else quote(c)}" for c in spec.same]
     # Members share the key: compared as one hash (a collision would also need equal
     # amounts summing to the target within the window to matter).
     carry = {
@@ -67,23 +67,25 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
         WHERE sign(units) = sign(target) AND abs(units) <= abs(target) + tol
         """
     )
-    # Records with too many possible members are left for review rather than enumerated.
+    # Too many possible members sharing the same values: left for review, not enumerated.
     ws.con.execute(
         f"""
+        CREATE OR REPLACE TEMP TABLE member_counts AS
+        SELECT o_row, g, count(*) AS n FROM members_all GROUP BY o_row, g;
         INSERT INTO notes
         SELECT '{one}', o_row, {pass_no}, 'ambiguous', NULL, list(m_row ORDER BY m_row),
                CAST(count(*) AS VARCHAR)
                    || ' possible group members, more than {spec.max_candidates}'
-        FROM members_all GROUP BY o_row HAVING count(*) > {spec.max_candidates}
-        """
-    )
-    ws.con.execute(
-        f"""
+        FROM members_all a
+        SEMI JOIN (SELECT * FROM member_counts WHERE n > {spec.max_candidates}) c
+            ON c.o_row = a.o_row AND c.g = a.g
+        GROUP BY o_row;
         CREATE OR REPLACE TEMP TABLE members AS
         SELECT *, row_number() OVER (PARTITION BY o_row ORDER BY m_row) AS ord
-        FROM members_all
-        WHERE o_row IN (SELECT o_row FROM members_all GROUP BY o_row
-                        HAVING count(*) BETWEEN 2 AND {spec.max_candidates})
+        FROM members_all a
+        SEMI JOIN (SELECT * FROM member_counts WHERE n BETWEEN 2 AND {spec.max_candidates}) c
+            ON c.o_row = a.o_row AND c.g = a.g;
+        DROP TABLE member_counts;
         """
     )
 

@@ -53,7 +53,24 @@ class WordSuffixStep(BaseModel):
     word_suffix: int = Field(ge=1, le=20)
 
 
-NormaliserStep = SimpleStep | ReplaceStep | WordsStep | WordPrefixStep | WordSuffixStep
+class PrefixStep(BaseModel):
+    """Keep the first n characters of the whole text (after 'alphanumeric': survives words
+    run together or split apart, and typos further on)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    prefix: int = Field(ge=1, le=50)
+
+
+class SuffixStep(BaseModel):
+    """Keep the last n characters of the whole text: survives typos near the start."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    suffix: int = Field(ge=1, le=50)
+
+
+NormaliserStep = (
+    SimpleStep | ReplaceStep | WordsStep | WordPrefixStep | WordSuffixStep | PrefixStep | SuffixStep
+)
 
 # Legal-form words dropped by `legal_forms`, lower case, after punctuation is removed
 # ('S.A.' → 'sa'), so 'Acme Ltd' and 'ACME Limited' compare equal.
@@ -127,6 +144,10 @@ def step_sql(step: NormaliserStep, expr: str) -> str:
     if isinstance(step, WordSuffixStep):
         cut = f"list_transform({_tokens_sql(expr)}, lambda t: right(t, {step.word_suffix}))"
         return f"array_to_string({cut}, ' ')"
+    if isinstance(step, PrefixStep):
+        return f"left({expr}, {step.prefix})"
+    if isinstance(step, SuffixStep):
+        return f"right({expr}, {step.suffix})"
     simple: dict[str, str] = {
         "lower": f"lower({expr})",
         "upper": f"upper({expr})",

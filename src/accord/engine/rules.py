@@ -135,11 +135,17 @@ class GroupSpec(_Strict):
         default_factory=list,
         description="Columns of the grouped side whose (normalised) values all members share.",
     )
+    same_normalised: bool = Field(
+        default=True,
+        description="Compare the 'same' columns after the side's normaliser (true) or "
+        "exactly as written (false: the parts of one payment usually carry one spelling).",
+    )
     max_candidates: int = Field(
         default=40,
         ge=2,
         le=200,
-        description="Records with more possible members than this are left to review.",
+        description="Records with more possible members sharing the 'same' values than this "
+        "are left to review.",
     )
 
 
