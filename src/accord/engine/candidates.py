@@ -43,12 +43,14 @@ def candidate_sql(
     min_score: float,
     apply_thresholds: bool = True,
     carry: dict[str, str] | None = None,
+    prefilter: str | None = None,
 ) -> str:
     """SELECT l_row, r_row, score (and passes_thresholds) of every pair meeting the conditions.
 
     Exact conditions always apply; similarity thresholds and `min_score` only when
     `apply_thresholds`, so the same query also measures how close left-over records came.
-    `carry` adds columns (name → expression over `a` and `b`) so callers need no join back.
+    `carry` adds columns (name → expression over `a` and `b`) so callers need no join back;
+    `prefilter` (over `a` and `b`) drops pairs before anything is scored.
     """
     compiled = [compile_condition(ws, c) for c in conditions]
     scores = ", ".join(f"{c.score} AS _s{i}" for i, c in enumerate(compiled))
@@ -60,6 +62,8 @@ def candidate_sql(
         expansions = "".join(f", {e}" for e in variant.expansions)
         keys = " AND ".join(f"{x} = {y}" for x, y in variant.keys) or "TRUE"
         filters = [c.exact_filter for c in compiled if c.exact_filter] + variant.filters
+        if prefilter:
+            filters.append(prefilter)
         selects.append(
             f"SELECT a._row AS l_row, b._row AS r_row, {scores}{carried} "
             f"FROM (SELECT {expanded} FROM ({left_sql}) x{expansions}) a "

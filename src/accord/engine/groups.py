@@ -50,6 +50,12 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
         "target": _units(o, one_amount),
         "g": f"hash({', '.join(shared)})" if shared else "0",
     }
+    # A member has the sign of the single record and is not larger: checked before scoring.
+    units, target = carry["units"], carry["target"]
+    fits = (
+        f"sign({units}) = sign({target}) "
+        f"AND abs({units}) <= abs({target}) + {_tolerance_units(spec, target)}"
+    )
     pairs = candidate_sql(
         ws,
         conditions,
@@ -57,6 +63,7 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
         free_rows_sql("r"),
         min_score=match_pass.min_score,
         carry=carry,
+        prefilter=fits,
     )
     ws.con.execute(
         f"""
@@ -64,7 +71,6 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
         SELECT {one}_row AS o_row, {many}_row AS m_row, score, units, target,
                {_tolerance_units(spec, "target")} AS tol, g
         FROM ({pairs})
-        WHERE sign(units) = sign(target) AND abs(units) <= abs(target) + tol
         """
     )
     # Too many possible members sharing the same values: left for review, not enumerated.
