@@ -11,11 +11,17 @@ from __future__ import annotations
 import uuid
 
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
+
+from accord.logging import get_logger
+
+log = get_logger(__name__)
 
 PARENT = "reconciliation_results"
 # The parent's partitioned indexes (migration 0006): ATTACH adopts these instead of building.
-INDEXES = ("(job_id, kind, id)", "(job_id, score, id)", "(job_id, amount, id)")
+# A partition holds one job, so they do not start with job_id.
+INDEXES = ("(kind, id)", "(score, id)", "(amount, id)")
 
 
 def partition_name(job_id: uuid.UUID) -> str:
@@ -40,3 +46,27 @@ def attach_partition(conn: Connection, job_id: uuid.UUID) -> None:
     for columns in INDEXES:
         conn.execute(text(f"CREATE INDEX ON {name} {columns}"))
     conn.execute(text(f"ALTER TABLE {PARENT} ATTACH PARTITION {name} FOR VALUES IN ('{job_id}')"))
+
+
+# Partitions whose job is gone: deleting a project deletes its jobs' rows, not their tables.
+_ORPHANS = text(
+    f"""
+    SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = '{PARENT}'::regclass
+      AND NOT EXISTS (
+          SELECT 1 FROM reconciliation_jobs j
+          WHERE c.relname = '{PARENT}_' || replace(CAST(j.id AS text), '-', ''))
+    """  # noqa: S608 - constants only
+)
+
+
+def drop_orphan_partitions(engine: Engine) -> None:
+    """Drop the empty partitions of deleted jobs; best effort, never waiting long for locks
+    (dropping one locks the results table for an instant)."""
+    try:
+        with engine.begin() as conn:
+            conn.execute(text("SET LOCAL lock_timeout = '2s'"))
+            for (name,) in conn.execute(_ORPHANS).all():
+                conn.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
+    except DBAPIError as exc:
+        log.warning("orphan result partitions not dropped yet", error=str(exc))

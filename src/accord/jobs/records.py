@@ -38,6 +38,8 @@ RESULT_COLUMNS = (
     "review_note",
 )
 MEMORY_LIMIT = "1200MB"
+# The side files are written at the same time, on a connection of their own.
+SIDE_FILES_MEMORY_LIMIT = "600MB"
 BATCH_ROWS = 64 * 1024
 # Earlier decisions handed to a run: ids as text, keys = sorted ids joined by \x1f.
 DECISIONS_SCHEMA = pa.schema(
@@ -56,16 +58,47 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _side_records_sql(alias: str, id_column: str, table: pa.Table, amount: str | None) -> str:
-    """One row per record: its id as text, the record as JSON, its amount and search text."""
-    amount_expr = f"TRY_CAST({alias}.{_q(amount)} AS DECIMAL(20, 4))" if amount else "NULL"
+def _side_records_sql(alias: str, id_column: str, table: pa.Table) -> str:
+    """One row per record, by id: its id as text, the record as JSON, its search text."""
     texts = [f"{alias}.{_q(f.name)}" for f in table.schema if pa.types.is_string(f.type)]
     search = f"lower(concat_ws(' ', {', '.join(texts)}))" if texts else "''"
     return (
         f"SELECT CAST({alias}.{_q(id_column)} AS VARCHAR) AS id, "
-        f"CAST(to_json({alias}) AS VARCHAR) AS record, "
-        f"{amount_expr} AS amount, {search} AS search FROM {alias}"
+        f"CAST(to_json({alias}) AS VARCHAR) AS record, {search} AS search "
+        f"FROM {alias} ORDER BY id"
     )
+
+
+def _side_amounts_sql(alias: str, id_column: str, amount: str | None) -> str:
+    """One row per record: its id as text and its amount."""
+    amount_expr = f"TRY_CAST({alias}.{_q(amount)} AS DECIMAL(20, 4))" if amount else "NULL"
+    return (
+        f"SELECT CAST({alias}.{_q(id_column)} AS VARCHAR) AS id, {amount_expr} AS amount "
+        f"FROM {alias}"
+    )
+
+
+def _connect(tmp_dir: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(f"SET temp_directory = '{tmp_dir}'; SET memory_limit = '{memory_limit}'")
+    return con
+
+
+def write_side_files(
+    left: pa.Table, right: pa.Table, rules: RuleSet, side_files: dict[str, Path], tmp_dir: Path
+) -> None:
+    """Every record of each side once, sorted by id, so a lookup by id reads few row groups."""
+    con = _connect(tmp_dir, SIDE_FILES_MEMORY_LIMIT)
+    try:
+        for side, spec, table in (("left", rules.left, left), ("right", rules.right, right)):
+            con.register("records_in", table)
+            con.execute(
+                f"COPY ({_side_records_sql('records_in', spec.id, table)}) TO '{side_files[side]}' "
+                f"(FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
+            )
+            con.unregister("records_in")
+    finally:
+        con.close()
 
 
 def _amount_sql(source: str, records: str) -> str:
@@ -181,18 +214,17 @@ def result_batches(
     right: pa.Table,
     rules: RuleSet,
     decisions: pa.Table,
-    side_files: dict[str, Path],
     tmp_dir: Path,
 ) -> Generator[pa.RecordBatch, None, None]:
-    """Write both sides' records to `side_files`, then yield every result row in batches.
+    """Every result row of the run, in batches.
 
     A batch has `RESULT_COLUMNS` but the ordinal, then the ids as lists, the explanation and
     the differences (JSON as text). DuckDB is held to `MEMORY_LIMIT` and spills into
     `tmp_dir` past it, as the engine does.
     """
-    con = duckdb.connect()
-    con.execute(f"SET temp_directory = '{tmp_dir}'; SET memory_limit = '{MEMORY_LIMIT}'")
+    con = _connect(tmp_dir, MEMORY_LIMIT)
     try:
+        con.execute("SET preserve_insertion_order = false")
         for name, table in {
             "m": result.matches,
             "ul": result.unmatched_left,
@@ -202,21 +234,13 @@ def result_batches(
             "decisions": decisions,
         }.items():
             con.register(name, table)
-        for side, alias, spec, table in (
-            ("left", "lt", rules.left, left),
-            ("right", "rt", rules.right, right),
-        ):
-            records = "lrec" if side == "left" else "rrec"
-            con.execute(
-                f"CREATE TEMP TABLE {records} AS "
-                + _side_records_sql(alias, spec.id, table, spec.amount)
-            )
-            # Sorted by id (insertion order kept), so a lookup by id reads few row groups.
-            con.execute(
-                f"COPY (SELECT id, record, search FROM {records} ORDER BY id) "
-                f"TO '{side_files[side]}' (FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
-            )
-        con.execute("SET preserve_insertion_order = false")
+        con.execute(
+            "CREATE TEMP TABLE lrec AS " + _side_amounts_sql("lt", rules.left.id, rules.left.amount)
+        )
+        con.execute(
+            "CREATE TEMP TABLE rrec AS "
+            + _side_amounts_sql("rt", rules.right.id, rules.right.amount)
+        )
         con.execute(_MATCHES_SQL)
         con.execute(_MANUAL_SQL)
         con.execute(_results_sql(rules))

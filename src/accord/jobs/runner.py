@@ -6,6 +6,7 @@ import contextlib
 import io
 import time
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,8 @@ from accord.engine import reconcile
 from accord.jobs import queue
 from accord.jobs.control import JobControl, JobStopped
 from accord.jobs.inputs import load_inputs, without_manual_matches
-from accord.jobs.partition import attach_partition, create_partition
-from accord.jobs.records import RESULT_COLUMNS, result_batches
+from accord.jobs.partition import attach_partition, create_partition, drop_orphan_partitions
+from accord.jobs.records import RESULT_COLUMNS, result_batches, write_side_files
 from accord.jobs.runfile import RunWriter, new_run_dir, remove_other_runs
 
 
@@ -55,16 +56,25 @@ def run_reconcile_job(
     relative = new_run_dir(job.project_id, job.id)
     run = RunWriter(data_dir, relative)
     try:
-        side_files = {side: run.side_file(side) for side in ("left", "right")}
-        batches = result_batches(
-            result, inputs.left, inputs.right, inputs.rules, inputs.decisions, side_files, tmp_dir
-        )
-        with contextlib.closing(batches):
-            summary = _store(engine, job, control, run, relative, batches, result.summary, seconds)
+        # The side files are written beside the results' COPY and indexing, which mostly wait
+        # on PostgreSQL. Leaving the pool waits for them, before any clean-up.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            side_files = {side: run.side_file(side) for side in ("left", "right")}
+            records = pool.submit(
+                write_side_files, inputs.left, inputs.right, inputs.rules, side_files, tmp_dir
+            )
+            batches = result_batches(
+                result, inputs.left, inputs.right, inputs.rules, inputs.decisions, tmp_dir
+            )
+            with contextlib.closing(batches):
+                summary = _store(
+                    engine, job, control, run, relative, batches, records, result.summary, seconds
+                )
     except BaseException:
         run.discard()
         raise
     remove_other_runs(data_dir, relative)
+    drop_orphan_partitions(engine)
     return summary
 
 
@@ -75,6 +85,7 @@ def _store(
     run: RunWriter,
     relative: Path,
     batches: Iterator[pa.RecordBatch],
+    records: Future[None],
     engine_summary: dict[str, Any],
     seconds: dict[str, float],
 ) -> dict[str, Any]:
@@ -83,8 +94,9 @@ def _store(
     Each batch goes to the run's results file and, as CSV, into the COPY into the job's own
     partition: DuckDB builds the next batch while PostgreSQL takes the last. The partition is
     indexed and attached, and the job row locked and its ownership checked, at the end, so
-    heartbeats (and with them cancellation) go on during the COPY. The run's folder is in
-    place before the commit; the caller removes it if the commit does not happen.
+    heartbeats (and with them cancellation) go on during the COPY. The run's folder, with the
+    side files `records` writes, is in place before the commit; the caller removes it if the
+    commit does not happen.
     """
     seconds["prepare_results"] = seconds["store_results"] = 0.0
     with engine.begin() as conn:
@@ -93,6 +105,9 @@ def _store(
         mark = time.perf_counter()
         attach_partition(conn, job.id)
         seconds["index_results"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        records.result()
+        seconds["wait_for_record_files"] = time.perf_counter() - mark
         owner = conn.execute(
             text(
                 "SELECT 1 FROM reconciliation_jobs WHERE id = :id AND worker_id = :worker "
@@ -125,7 +140,10 @@ def _copy_rows(
     """Stream every batch into the run's results file and the COPY; return the row count."""
     raw = conn.connection.driver_connection
     assert raw is not None
-    copy_sql = f"COPY {partition} ({', '.join(RESULT_COLUMNS)}) FROM STDIN (FORMAT csv)"
+    # FREEZE: the table is new in this transaction, so its rows need no later visibility pass.
+    copy_sql = (
+        f"COPY {partition} ({', '.join(RESULT_COLUMNS)}) FROM STDIN (FORMAT csv, FREEZE true)"
+    )
     options = pacsv.WriteOptions(include_header=False)
     count = 0
     with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:

@@ -98,9 +98,10 @@ class ReconciliationResult(Base):
 
     __tablename__ = "reconciliation_results"
     __table_args__ = (
-        Index("ix_reconciliation_results_job_kind", "job_id", "kind", "id"),
-        Index("ix_reconciliation_results_job_score", "job_id", "score", "id"),
-        Index("ix_reconciliation_results_job_amount", "job_id", "amount", "id"),
+        # Per partition, i.e. per job (migration 0006).
+        Index("ix_reconciliation_results_kind", "kind", "id"),
+        Index("ix_reconciliation_results_score", "score", "id"),
+        Index("ix_reconciliation_results_amount", "amount", "id"),
         {"postgresql_partition_by": "LIST (job_id)"},
     )
 

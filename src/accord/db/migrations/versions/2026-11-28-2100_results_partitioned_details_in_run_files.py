@@ -25,10 +25,17 @@ depends_on: str | Sequence[str] | None = None
 
 TABLE = "reconciliation_results"
 OLD = "reconciliation_results_unpartitioned"
-INDEXES = {
+OLD_INDEXES = {
     "ix_reconciliation_results_job_kind": "(job_id, kind, id)",
     "ix_reconciliation_results_job_score": "(job_id, score, id)",
     "ix_reconciliation_results_job_amount": "(job_id, amount, id)",
+}
+# Every partition holds one job, so its indexes need not start with job_id (smaller, and
+# built in half the time); the primary key must hold the partition key.
+INDEXES = {
+    "ix_reconciliation_results_kind": "(kind, id)",
+    "ix_reconciliation_results_score": "(score, id)",
+    "ix_reconciliation_results_amount": "(amount, id)",
 }
 FK = "fk_reconciliation_results_job_id_reconciliation_jobs"
 COLUMNS = """
@@ -55,12 +62,12 @@ COPIED = (
 )
 
 
-def _set_aside() -> None:
+def _set_aside(indexes: dict[str, str]) -> None:
     """Rename the current table out of the way, freeing its constraint and index names."""
     op.execute(f"ALTER TABLE {TABLE} RENAME TO {OLD}")
     op.execute(f"ALTER TABLE {OLD} DROP CONSTRAINT pk_reconciliation_results")
     op.execute(f"ALTER TABLE {OLD} DROP CONSTRAINT {FK}")
-    for name in INDEXES:
+    for name in indexes:
         op.execute(f"DROP INDEX IF EXISTS {name}")
     op.execute("ALTER SEQUENCE reconciliation_results_id_seq OWNED BY NONE")
     op.execute(f"ALTER TABLE {OLD} ALTER COLUMN id DROP DEFAULT")
@@ -74,7 +81,7 @@ def _finish(copied: str) -> None:
 
 def upgrade() -> None:
     op.add_column("reconciliation_jobs", sa.Column("results_dir", sa.Text(), nullable=True))
-    _set_aside()
+    _set_aside(OLD_INDEXES)
     details = (
         "ordinal BIGINT, left_records JSON, right_records JSON, explanation JSON, differences JSON,"
     )
@@ -95,7 +102,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     # Details only in run files cannot come back into the rows: those rows get empty ones.
-    _set_aside()
+    _set_aside(INDEXES)
     details = (
         "left_records JSON NOT NULL DEFAULT '[]', right_records JSON NOT NULL DEFAULT '[]', "
         "explanation JSON NOT NULL DEFAULT '{}', differences JSON,"
@@ -106,7 +113,7 @@ def downgrade() -> None:
         f" CONSTRAINT {FK} FOREIGN KEY (job_id) REFERENCES reconciliation_jobs (id)"
         f" ON DELETE CASCADE)"
     )
-    for name, columns in INDEXES.items():
+    for name, columns in OLD_INDEXES.items():
         op.execute(f"CREATE INDEX {name} ON {TABLE} {columns}")
     op.execute(
         f"UPDATE {OLD} SET left_records = coalesce(left_records, '[]'), "

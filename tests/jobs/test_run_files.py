@@ -1,0 +1,95 @@
+"""A run's files: in place once its results commit, never left behind when they do not."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from accord.db.url import sqlalchemy_url
+from accord.jobs import runner
+from accord.jobs.runfile import job_dir
+from accord.jobs.worker import Worker, WorkerConfig
+from tests.jobs.seed import Seeded, queue_job, seed_project
+
+
+@pytest.fixture
+def seeded(clean_db: str, tmp_path: Path) -> Seeded:
+    return seed_project(clean_db, tmp_path, n=120)
+
+
+def _run(db_url: str, data_dir: Path) -> None:
+    config = WorkerConfig(data_dir=data_dir, heartbeat_s=0.2)
+    assert Worker(sqlalchemy_url(db_url), config).run(once=True) == 1
+
+
+def _job(db_url: str, job_id: uuid.UUID) -> tuple[str, str | None, int]:
+    with psycopg.connect(db_url) as conn:
+        row = conn.execute(
+            "SELECT j.status, j.results_dir, (SELECT count(*) FROM reconciliation_results r "
+            "WHERE r.job_id = j.id) FROM reconciliation_jobs j WHERE j.id = %s",
+            (job_id,),
+        ).fetchone()
+    assert row is not None
+    return row[0], row[1], row[2]
+
+
+def test_a_stored_run_names_its_folder_and_the_rows_hold_no_details(
+    clean_db: str, tmp_path: Path, seeded: Seeded
+) -> None:
+    job_id = queue_job(clean_db, seeded)
+    _run(clean_db, tmp_path)
+    status, results_dir, count = _job(clean_db, job_id)
+    assert status == "succeeded"
+    assert results_dir is not None
+    assert sorted(p.name for p in (tmp_path / results_dir).iterdir()) == [
+        "left.parquet",
+        "results.parquet",
+        "right.parquet",
+    ]
+    with psycopg.connect(clean_db) as conn:
+        heavy = conn.execute(
+            "SELECT count(*) FROM reconciliation_results WHERE job_id = %s AND (ordinal IS NULL "
+            "OR left_records IS NOT NULL OR explanation IS NOT NULL OR search_text <> '')",
+            (job_id,),
+        ).fetchone()
+    assert heavy == (0,)
+    assert count > 120
+
+
+def test_a_run_that_does_not_commit_leaves_no_files_and_no_rows(
+    clean_db: str, tmp_path: Path, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*_: object) -> None:
+        raise RuntimeError("the database went away while indexing")
+
+    monkeypatch.setattr(runner, "attach_partition", fail)
+    job_id = queue_job(clean_db, seeded)
+    _run(clean_db, tmp_path)
+    status, results_dir, count = _job(clean_db, job_id)
+    assert (status, results_dir, count) == ("failed", None, 0)
+    folder = tmp_path / job_dir(seeded.project_id, job_id)
+    assert not folder.exists() or list(folder.iterdir()) == []
+    with psycopg.connect(clean_db) as conn:
+        tables = conn.execute(
+            "SELECT count(*) FROM pg_tables WHERE tablename = %s",
+            (f"reconciliation_results_{job_id.hex}",),
+        ).fetchone()
+    assert tables == (0,)
+
+
+def test_a_committed_run_removes_what_earlier_attempts_left(
+    clean_db: str, tmp_path: Path, seeded: Seeded
+) -> None:
+    job_id = queue_job(clean_db, seeded)
+    folder = tmp_path / job_dir(seeded.project_id, job_id)
+    for stale in ("run-killed.part", "run-older"):  # a killed write; an earlier attempt's run
+        (folder / stale).mkdir(parents=True)
+        (folder / stale / "results.parquet").write_bytes(b"half")
+    _run(clean_db, tmp_path)
+    status, results_dir, _ = _job(clean_db, job_id)
+    assert status == "succeeded"
+    assert results_dir is not None
+    assert [p.name for p in folder.iterdir()] == [Path(results_dir).name]
