@@ -163,11 +163,11 @@ def _group_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
     """
 
 
-def build_match_rows(ws: Workspace) -> None:
-    """Table `match_rows`(match_no, left_ids, right_ids, explanation, differences)."""
+def match_rows_sql(ws: Workspace) -> list[str]:
+    """Queries of (match_no, left_ids, right_ids, explanation, differences), a few per pass."""
     parts = []
     for pass_no, match_pass in enumerate(ws.rules.passes):
         parts.append(_one_to_one_sql(ws, match_pass, pass_no))
         if match_pass.cardinality != "one_to_one":
             parts.append(_group_sql(ws, match_pass, pass_no))
-    ws.con.execute(f"CREATE OR REPLACE TEMP TABLE match_rows AS {' UNION ALL '.join(parts)}")
+    return parts

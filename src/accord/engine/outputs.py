@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from accord.engine.explain import match_rows_sql
 from accord.engine.leftovers import reasons_sql
 from accord.engine.workspace import ROW, SideKey, Workspace, quote
 
@@ -19,29 +20,56 @@ def _pass_names_sql(ws: Workspace) -> str:
     return f"(VALUES {rows}) AS passes(pass_no, pass_name, action)"
 
 
-def matches_table(ws: Workspace) -> pa.Table:
-    """One row per match, numbered in a stable order: pass, then first left id, first right id."""
-    table = ws.con.sql(
+def _number_matches(ws: Workspace) -> None:
+    """Table `match_numbers`(match_no, match_id): by pass, then lowest left id, lowest right id.
+
+    Built from ids alone, so the order costs a narrow sort, not one of whole result rows.
+    """
+    left_id, right_id = quote(ws.left.spec.id), quote(ws.right.spec.id)
+    ws.con.execute(
         f"""
-        WITH numbered AS (
-            SELECT m.match_no,
-                   row_number() OVER (ORDER BY m.pass_no, r.left_ids[1], r.right_ids[1]) AS match_id
-            FROM matches m JOIN match_rows r ON r.match_no = m.match_no
+        CREATE OR REPLACE TEMP TABLE match_numbers AS
+        SELECT match_no, row_number() OVER (ORDER BY pass_no, left_first, right_first) AS match_id
+        FROM (
+            SELECT t.match_no, any_value(m.pass_no) AS pass_no,
+                   min(l.{left_id}) FILTER (WHERE t.side = 'l') AS left_first,
+                   min(r.{right_id}) FILTER (WHERE t.side = 'r') AS right_first
+            FROM taken t
+            JOIN matches m ON m.match_no = t.match_no
+            LEFT JOIN {ws.left.rows} l ON t.side = 'l' AND l._row = t._row
+            LEFT JOIN {ws.right.rows} r ON t.side = 'r' AND r._row = t._row
+            GROUP BY t.match_no
         )
-        SELECT numbered.match_id, passes.pass_name AS pass, m.kind,
-               CASE WHEN passes.action = 'suggest' THEN 'suggested'
-                    WHEN len(r.differences) > 0 THEN 'matched_with_differences'
-                    ELSE 'matched' END AS status,
-               round(m.score, 6) AS score, r.left_ids, r.right_ids, r.explanation,
-               r.differences
-        FROM matches m
-        JOIN match_rows r ON r.match_no = m.match_no
-        JOIN numbered ON numbered.match_no = m.match_no
-        JOIN {_pass_names_sql(ws)} ON passes.pass_no = m.pass_no
         """
-    ).to_arrow_table()
-    ws.con.execute("DROP TABLE match_rows")
-    return table
+    )
+
+
+def matches_table(ws: Workspace) -> pa.Table:
+    """One row per match, numbered in a stable order: pass, then first left id, first right id.
+
+    Fetched a few queries at a time (per pass, one-to-one then groups) straight into Arrow,
+    so the rows with their explanations are held once, outside DuckDB (peak memory).
+    """
+    _number_matches(ws)
+    parts = [
+        ws.con.sql(
+            f"""
+            SELECT n.match_id, passes.pass_name AS pass, m.kind,
+                   CASE WHEN passes.action = 'suggest' THEN 'suggested'
+                        WHEN len(r.differences) > 0 THEN 'matched_with_differences'
+                        ELSE 'matched' END AS status,
+                   round(m.score, 6) AS score, r.left_ids, r.right_ids, r.explanation,
+                   r.differences
+            FROM ({rows}) r
+            JOIN matches m ON m.match_no = r.match_no
+            JOIN match_numbers n ON n.match_no = r.match_no
+            JOIN {_pass_names_sql(ws)} ON passes.pass_no = m.pass_no
+            """
+        ).to_arrow_table()
+        for rows in match_rows_sql(ws)
+    ]
+    ws.con.execute("DROP TABLE match_numbers")
+    return pa.concat_tables(parts)
 
 
 def unmatched_table(ws: Workspace, side: SideKey) -> pa.Table:

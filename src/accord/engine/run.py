@@ -9,7 +9,6 @@ import pyarrow as pa
 
 from accord.engine.candidates import register_functions
 from accord.engine.duplicates import mark_duplicates
-from accord.engine.explain import build_match_rows
 from accord.engine.outputs import matches_table, unmatched_table
 from accord.engine.passes import run_pass
 from accord.engine.results import ReconcileResult
@@ -70,7 +69,6 @@ def reconcile(
             run_pass(ws, match_pass, number)
         phases.start("results", 2 + len(rules.passes))
         drop_working_tables(ws)
-        build_match_rows(ws)
         matches = matches_table(ws)
         unmatched_left = unmatched_table(ws, "l")
         unmatched_right = unmatched_table(ws, "r")
