@@ -99,11 +99,14 @@ def _one_to_one_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
         for f in match_pass.compare
     ]
     left_id, right_id = quote(ws.left.spec.id), quote(ws.right.spec.id)
+    # Every join comes before the explanation is built: carrying nested values through a
+    # join costs more than building them.
     return f"""
-        SELECT m.match_no, [a.{left_id}] AS left_ids, [b.{right_id}] AS right_ids,
+        SELECT n.match_id, m.kind, m.score, [a.{left_id}] AS left_ids, [b.{right_id}] AS right_ids,
                [{explanation}]::{EXPLANATION_ENTRY}[] AS explanation,
                {_differences(ws, list(match_pass.compare), values)} AS differences
         FROM matches m
+        JOIN match_numbers n ON n.match_no = m.match_no
         JOIN {ws.left.rows} a ON a._row = m.l_rows[1]
         JOIN {ws.right.rows} b ON b._row = m.r_rows[1]
         WHERE m.pass_no = {pass_no} AND m.kind = 'one_to_one'
@@ -152,22 +155,25 @@ def _group_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
     fields = list(match_pass.compare)
     values = [(f"l.v{i}", f"r.v{i}", f"l.shown{i}", f"r.shown{i}") for i in range(len(fields))]
     return f"""
-        SELECT e.match_no, l.ids AS left_ids, r.ids AS right_ids, e.explanation,
-               {_differences(ws, fields, values)} AS differences
+        SELECT n.match_id, m.kind, m.score, l.ids AS left_ids, r.ids AS right_ids,
+               e.explanation, {_differences(ws, fields, values)} AS differences
         FROM (SELECT p.match_no, [{explanation}]::{EXPLANATION_ENTRY}[] AS explanation
               FROM ({pairs}) p
               JOIN {ws.left.rows} a ON a._row = p.l_row JOIN {ws.right.rows} b ON b._row = p.r_row
               GROUP BY p.match_no) e
         JOIN ({_side_values(ws, "l", fields, pass_no)}) l ON l.match_no = e.match_no
         JOIN ({_side_values(ws, "r", fields, pass_no)}) r ON r.match_no = e.match_no
+        JOIN matches m ON m.match_no = e.match_no
+        JOIN match_numbers n ON n.match_no = e.match_no
     """
 
 
-def match_rows_sql(ws: Workspace) -> list[str]:
-    """Queries of (match_no, left_ids, right_ids, explanation, differences), a few per pass."""
+def match_rows_sql(ws: Workspace) -> list[tuple[MatchPass, str]]:
+    """Per pass, one or two queries of (match_id, kind, score, left_ids, right_ids,
+    explanation, differences); `match_numbers`(match_no, match_id) must exist."""
     parts = []
     for pass_no, match_pass in enumerate(ws.rules.passes):
-        parts.append(_one_to_one_sql(ws, match_pass, pass_no))
+        parts.append((match_pass, _one_to_one_sql(ws, match_pass, pass_no)))
         if match_pass.cardinality != "one_to_one":
-            parts.append(_group_sql(ws, match_pass, pass_no))
+            parts.append((match_pass, _group_sql(ws, match_pass, pass_no)))
     return parts

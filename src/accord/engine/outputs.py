@@ -12,6 +12,10 @@ from accord.engine.workspace import ROW, SideKey, Workspace, quote
 MAX_LISTED = 20
 
 
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
 def _pass_names_sql(ws: Workspace) -> str:
     rows = ", ".join(
         f"({i}, '{p.name.replace(chr(39), chr(39) * 2)}', '{p.action}')"
@@ -54,19 +58,15 @@ def matches_table(ws: Workspace) -> pa.Table:
     parts = [
         ws.con.sql(
             f"""
-            SELECT n.match_id, passes.pass_name AS pass, m.kind,
-                   CASE WHEN passes.action = 'suggest' THEN 'suggested'
-                        WHEN len(r.differences) > 0 THEN 'matched_with_differences'
+            SELECT match_id, {_literal(match_pass.name)} AS pass, kind,
+                   CASE WHEN {match_pass.action == "suggest"} THEN 'suggested'
+                        WHEN len(differences) > 0 THEN 'matched_with_differences'
                         ELSE 'matched' END AS status,
-                   round(m.score, 6) AS score, r.left_ids, r.right_ids, r.explanation,
-                   r.differences
-            FROM ({rows}) r
-            JOIN matches m ON m.match_no = r.match_no
-            JOIN match_numbers n ON n.match_no = r.match_no
-            JOIN {_pass_names_sql(ws)} ON passes.pass_no = m.pass_no
+                   round(score, 6) AS score, left_ids, right_ids, explanation, differences
+            FROM ({rows})
             """
         ).to_arrow_table()
-        for rows in match_rows_sql(ws)
+        for match_pass, rows in match_rows_sql(ws)
     ]
     ws.con.execute("DROP TABLE match_numbers")
     return pa.concat_tables(parts)
