@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -25,15 +26,21 @@ def _run(db_url: str, data_dir: Path) -> None:
     assert Worker(sqlalchemy_url(db_url), config).run(once=True) == 1
 
 
-def _job(db_url: str, job_id: uuid.UUID) -> tuple[str, str | None, int]:
+def _one(db_url: str, query: str, *params: object) -> tuple[Any, ...]:
     with psycopg.connect(db_url) as conn:
-        row = conn.execute(
-            "SELECT j.status, j.results_dir, (SELECT count(*) FROM reconciliation_results r "
-            "WHERE r.job_id = j.id) FROM reconciliation_jobs j WHERE j.id = %s",
-            (job_id,),
-        ).fetchone()
+        row = conn.execute(query, params).fetchone()
     assert row is not None
-    return row[0], row[1], row[2]
+    return tuple(row)
+
+
+def _job(db_url: str, job_id: uuid.UUID) -> tuple[Any, ...]:
+    """The job's status, run folder and stored result count."""
+    return _one(
+        db_url,
+        "SELECT j.status, j.results_dir, (SELECT count(*) FROM reconciliation_results r "
+        "WHERE r.job_id = j.id) FROM reconciliation_jobs j WHERE j.id = %s",
+        job_id,
+    )
 
 
 def test_a_stored_run_names_its_folder_and_the_rows_hold_no_details(
@@ -49,12 +56,12 @@ def test_a_stored_run_names_its_folder_and_the_rows_hold_no_details(
         "results.parquet",
         "right.parquet",
     ]
-    with psycopg.connect(clean_db) as conn:
-        heavy = conn.execute(
-            "SELECT count(*) FROM reconciliation_results WHERE job_id = %s AND (ordinal IS NULL "
-            "OR left_records IS NOT NULL OR explanation IS NOT NULL OR search_text <> '')",
-            (job_id,),
-        ).fetchone()
+    heavy = _one(
+        clean_db,
+        "SELECT count(*) FROM reconciliation_results WHERE job_id = %s AND (ordinal IS NULL "
+        "OR left_records IS NOT NULL OR explanation IS NOT NULL OR search_text <> '')",
+        job_id,
+    )
     assert heavy == (0,)
     assert count > 120
 
@@ -72,12 +79,8 @@ def test_a_run_that_does_not_commit_leaves_no_files_and_no_rows(
     assert (status, results_dir, count) == ("failed", None, 0)
     folder = tmp_path / job_dir(seeded.project_id, job_id)
     assert not folder.exists() or list(folder.iterdir()) == []
-    with psycopg.connect(clean_db) as conn:
-        tables = conn.execute(
-            "SELECT count(*) FROM pg_tables WHERE tablename = %s",
-            (f"reconciliation_results_{job_id.hex}",),
-        ).fetchone()
-    assert tables == (0,)
+    partition = f"reconciliation_results_{job_id.hex}"
+    assert _one(clean_db, "SELECT count(*) FROM pg_tables WHERE tablename = %s", partition) == (0,)
 
 
 def test_a_committed_run_removes_what_earlier_attempts_left(

@@ -21,7 +21,7 @@ log = get_logger(__name__)
 PARENT = "reconciliation_results"
 # The parent's partitioned indexes (migration 0006): ATTACH adopts these instead of building.
 # A partition holds one job, so they do not start with job_id.
-INDEXES = ("(kind, id)", "(score, id)", "(amount, id)")
+INDEXES = ("(score, id)", "(amount, id)")
 
 
 def partition_name(job_id: uuid.UUID) -> str:

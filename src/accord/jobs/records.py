@@ -17,10 +17,11 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from accord.engine import ReconcileResult, RuleSet
 from accord.jobs.compact import compact_explanation_sql
-from accord.jobs.runfile import ROW_GROUP_ROWS
+from accord.jobs.runfile import ID_COLUMN_KEY, ROW_GROUP_ROWS
 
 # The database's columns, in COPY order; `job_id` is the default of the job's partition.
 RESULT_COLUMNS = (
@@ -38,8 +39,6 @@ RESULT_COLUMNS = (
     "review_note",
 )
 MEMORY_LIMIT = "1200MB"
-# The side files are written at the same time, on a connection of their own.
-SIDE_FILES_MEMORY_LIMIT = "600MB"
 BATCH_ROWS = 64 * 1024
 # Earlier decisions handed to a run: ids as text, keys = sorted ids joined by \x1f.
 DECISIONS_SCHEMA = pa.schema(
@@ -58,17 +57,6 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _side_records_sql(alias: str, id_column: str, table: pa.Table) -> str:
-    """One row per record, by id: its id as text, the record as JSON, its search text."""
-    texts = [f"{alias}.{_q(f.name)}" for f in table.schema if pa.types.is_string(f.type)]
-    search = f"lower(concat_ws(' ', {', '.join(texts)}))" if texts else "''"
-    return (
-        f"SELECT CAST({alias}.{_q(id_column)} AS VARCHAR) AS id, "
-        f"CAST(to_json({alias}) AS VARCHAR) AS record, {search} AS search "
-        f"FROM {alias} ORDER BY id"
-    )
-
-
 def _side_amounts_sql(alias: str, id_column: str, amount: str | None) -> str:
     """One row per record: its id as text and its amount."""
     amount_expr = f"TRY_CAST({alias}.{_q(amount)} AS DECIMAL(20, 4))" if amount else "NULL"
@@ -85,20 +73,16 @@ def _connect(tmp_dir: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
 
 
 def write_side_files(
-    left: pa.Table, right: pa.Table, rules: RuleSet, side_files: dict[str, Path], tmp_dir: Path
+    left: pa.Table, right: pa.Table, rules: RuleSet, side_files: dict[str, Path]
 ) -> None:
-    """Every record of each side once, sorted by id, so a lookup by id reads few row groups."""
-    con = _connect(tmp_dir, SIDE_FILES_MEMORY_LIMIT)
-    try:
-        for side, spec, table in (("left", rules.left, left), ("right", rules.right, right)):
-            con.register("records_in", table)
-            con.execute(
-                f"COPY ({_side_records_sql('records_in', spec.id, table)}) TO '{side_files[side]}' "
-                f"(FORMAT parquet, ROW_GROUP_SIZE {ROW_GROUP_ROWS})"
-            )
-            con.unregister("records_in")
-    finally:
-        con.close()
+    """Both sides' records as the engine saw them, named by their id column (jobs/runfile.py)."""
+    for table, spec, side in ((left, rules.left, "left"), (right, rules.right, "right")):
+        metadata = {**(table.schema.metadata or {}), ID_COLUMN_KEY: spec.id.encode()}
+        pq.write_table(
+            table.replace_schema_metadata(metadata),
+            side_files[side],
+            row_group_size=ROW_GROUP_ROWS,
+        )
 
 
 def _amount_sql(source: str, records: str) -> str:

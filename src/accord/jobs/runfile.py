@@ -4,8 +4,9 @@ PostgreSQL keeps what is filtered, sorted and reviewed; the run folder keeps the
 
 - `results.parquet`: per result (by `ordinal`, as its database row says) its ids on both sides,
   the explanation and the differences (JSON text);
-- `left.parquet`, `right.parquet`: every record of each side once, sorted by id, as JSON text,
-  with its lower-cased text fields for the listing's text search.
+- `left.parquet`, `right.parquet`: the records of each side exactly as the engine read them
+  (a snapshot: the data set may be parsed again later), their id column named in the file's
+  metadata; each record once, however many results name it.
 
 Small row groups let a page read only the few it needs. The folder is written under a
 temporary name and renamed into place before the transaction naming it
@@ -26,6 +27,7 @@ import pyarrow.parquet as pq
 
 RESULTS = "results.parquet"
 SIDE_FILES = {"left": "left.parquet", "right": "right.parquet"}
+ID_COLUMN_KEY = b"accord.id_column"  # in a side file's metadata: which column holds the ids
 DETAIL_COLUMNS = ("left_ids", "right_ids", "explanation", "differences")
 RESULTS_SCHEMA = pa.schema(
     [
@@ -62,7 +64,7 @@ class RunWriter:
         )
 
     def side_file(self, side: str) -> Path:
-        """Where the side's records go (written by DuckDB, see jobs/records.py)."""
+        """Where the side's records go (see jobs/records.py)."""
         return self.partial / SIDE_FILES[side]
 
     def write(self, table: pa.Table) -> None:

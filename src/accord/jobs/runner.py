@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from psycopg.copy import QueuedLibpqWriter
 from sqlalchemy import text
 from sqlalchemy.engine import Connection, Engine
 
@@ -61,7 +62,7 @@ def run_reconcile_job(
         with ThreadPoolExecutor(max_workers=1) as pool:
             side_files = {side: run.side_file(side) for side in ("left", "right")}
             records = pool.submit(
-                write_side_files, inputs.left, inputs.right, inputs.rules, side_files, tmp_dir
+                write_side_files, inputs.left, inputs.right, inputs.rules, side_files
             )
             batches = result_batches(
                 result, inputs.left, inputs.right, inputs.rules, inputs.decisions, tmp_dir
@@ -146,7 +147,8 @@ def _copy_rows(
     )
     options = pacsv.WriteOptions(include_header=False)
     count = 0
-    with raw.cursor() as cursor, cursor.copy(copy_sql) as copy:
+    # Queued: a thread of psycopg's sends the data, so DuckDB builds the next batch meanwhile.
+    with raw.cursor() as cursor, cursor.copy(copy_sql, writer=QueuedLibpqWriter(cursor)) as copy:
         while True:
             mark = time.perf_counter()
             batch = next(batches, None)

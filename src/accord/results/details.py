@@ -2,8 +2,8 @@
 
 The worker's results keep theirs in the job's run folder (jobs/runfile.py): the explanation
 and differences by ordinal in the results file, the records by id in the side files; only the
-row groups holding what the page asks for are read. Rows a reviewer added, and results stored
-before run folders existed, keep theirs in their own columns.
+row groups holding what the page asks for are read in full. Rows a reviewer added, and
+results stored before run folders existed, keep theirs in their own columns.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -22,7 +24,7 @@ from anyio import to_thread
 
 from accord.db.models import ReconciliationResult
 from accord.errors import AccordError
-from accord.jobs.runfile import RESULTS, SIDE_FILES
+from accord.jobs.runfile import ID_COLUMN_KEY, RESULTS, SIDE_FILES
 from accord.logging import get_logger
 
 log = get_logger(__name__)
@@ -86,16 +88,47 @@ def _lookup(path: Path, key: str, keys: Iterable[Any], columns: list[str]) -> pa
     return found
 
 
+def side_id_column(schema: pa.Schema) -> str:
+    """The name of a side file's id column, from its metadata (jobs/runfile.py)."""
+    return str((schema.metadata or {})[ID_COLUMN_KEY].decode())
+
+
+def quoted(name: str) -> str:
+    """A column name as a DuckDB identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def read_records(run_dir: Path, side: Side, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """The records of `side` with these ids, as JSON objects, by id."""
-    table = _lookup(run_dir / SIDE_FILES[side], "id", ids, ["record"])
-    return dict(
-        zip(
-            table["id"].to_pylist(),
-            (json.loads(r) for r in table["record"].to_pylist()),
-            strict=True,
-        )
+    """The records of `side` with these ids, as JSON objects, by id.
+
+    The id column is read whole (one column), then only the row groups holding the ids;
+    DuckDB turns the rows into JSON exactly as the worker's DuckDB did before run files.
+    """
+    wanted = pa.array(sorted(set(ids)), pa.string())
+    if len(wanted) == 0:
+        return {}
+    parquet = pq.ParquetFile(run_dir / SIDE_FILES[side])
+    id_column = side_id_column(parquet.schema_arrow)
+    all_ids = pc.cast(parquet.read(columns=[id_column]).column(0), pa.string())
+    positions = np.flatnonzero(pc.is_in(all_ids, value_set=wanted).to_numpy(zero_copy_only=False))
+    if len(positions) < len(wanted):
+        raise ValueError(f"{SIDE_FILES[side]}: {len(wanted) - len(positions)} records missing")
+    starts = np.cumsum(
+        [0] + [parquet.metadata.row_group(g).num_rows for g in range(parquet.num_row_groups)]
     )
+    groups = sorted({int(g) for g in np.searchsorted(starts, positions, side="right") - 1})
+    picked = parquet.read_row_groups(groups)
+    picked = picked.filter(pc.is_in(pc.cast(picked[id_column], pa.string()), value_set=wanted))
+    con = duckdb.connect()
+    try:
+        con.register("picked", picked)
+        rows = con.execute(
+            f"SELECT CAST({quoted(id_column)} AS VARCHAR), "  # noqa: S608 - a quoted identifier
+            "CAST(to_json(picked) AS VARCHAR) FROM picked"
+        ).fetchall()
+    finally:
+        con.close()
+    return {record_id: json.loads(record) for record_id, record in rows}
 
 
 def read_details(run_dir: Path, wanted: Collection[Wanted]) -> dict[int, ResultDetails]:
@@ -138,7 +171,7 @@ def unreadable(results_dir: str | None, exc: Exception) -> ResultsFileUnavailabl
     )
 
 
-READ_ERRORS = (OSError, ValueError, KeyError, pa.ArrowException)
+READ_ERRORS = (OSError, ValueError, KeyError, pa.ArrowException, duckdb.Error)
 
 
 async def check_results_dir(data_dir: Path, results_dir: str | None) -> None:

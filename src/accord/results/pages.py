@@ -1,9 +1,10 @@
 """One page of a job's results, by keyset: fast at any depth, since nothing is skipped over.
 
-Sorted by id, a page is `id > last` on the (job_id, kind, id) index or the primary key. Sorted
-by score or amount it walks the (job_id, score, id) or (job_id, amount, id) index with a
-row-value comparison `(value, id) > (last value, last id)`, first over the results that have a
-value, then over those without (in id order): two index range scans, never an OFFSET.
+Each job's results are a partition of their own (jobs/partition.py). Sorted by id, a page is
+`id > last` on the primary key (job_id, id). Sorted by score or amount it walks the
+(score, id) or (amount, id) index with a row-value comparison `(value, id) > (last value, last
+id)`, first over the results that have a value, then over those without (in id order): two
+index range scans, never an OFFSET.
 """
 
 from __future__ import annotations

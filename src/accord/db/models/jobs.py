@@ -98,8 +98,7 @@ class ReconciliationResult(Base):
 
     __tablename__ = "reconciliation_results"
     __table_args__ = (
-        # Per partition, i.e. per job (migration 0006).
-        Index("ix_reconciliation_results_kind", "kind", "id"),
+        # Per partition, i.e. per job (migration 0006); pages by id walk the primary key.
         Index("ix_reconciliation_results_score", "score", "id"),
         Index("ix_reconciliation_results_amount", "amount", "id"),
         {"postgresql_partition_by": "LIST (job_id)"},
