@@ -58,11 +58,11 @@ def _q(name: str) -> str:
 
 
 def _side_amounts_sql(alias: str, id_column: str, amount: str | None) -> str:
-    """One row per record: its id as text and its amount."""
+    """One row per record: its id as it is (`nid`) and as text, and its amount."""
     amount_expr = f"TRY_CAST({alias}.{_q(amount)} AS DECIMAL(20, 4))" if amount else "NULL"
     return (
-        f"SELECT CAST({alias}.{_q(id_column)} AS VARCHAR) AS id, {amount_expr} AS amount "
-        f"FROM {alias}"
+        f"SELECT {alias}.{_q(id_column)} AS nid, CAST({alias}.{_q(id_column)} AS VARCHAR) AS id, "
+        f"{amount_expr} AS amount FROM {alias}"
     )
 
 
@@ -85,19 +85,21 @@ def write_side_files(
         )
 
 
-def _amount_sql(source: str, records: str) -> str:
-    """Per row of `source` (keyed by `row_key`): the total amount of its left records."""
+def _amount_sql(source: str, records: str, key: str) -> str:
+    """Per row of `source` (`row_key`, `left_ids`): the total amount of its left records."""
     return f"""
     SELECT e.row_key, sum(rec.amount) AS amount
     FROM (SELECT row_key, unnest(left_ids) AS id FROM {source}) e
-    JOIN {records} rec ON rec.id = e.id
+    JOIN {records} rec ON rec.{key} = e.id
     GROUP BY e.row_key
     """
 
 
+# A view, computed as the rows stream out (so the work overlaps the COPY); the engine's ids
+# join the records' amounts as they are, before they are turned into text.
 _MATCHES_SQL = f"""
-CREATE TEMP TABLE keyed AS
-SELECT row_number() OVER () AS row_key,
+CREATE TEMP VIEW keyed AS
+SELECT m.match_id AS row_key,
        CASE WHEN m.kind = 'one_to_one'
             THEN (CASE WHEN m.status = 'matched_with_differences'
                        THEN 'matched_with_differences' ELSE 'matched' END)
@@ -106,8 +108,7 @@ SELECT row_number() OVER () AS row_key,
        m.pass AS pass_name, m.score,
        list_transform(m.left_ids, lambda x: CAST(x AS VARCHAR)) AS left_ids,
        list_transform(m.right_ids, lambda x: CAST(x AS VARCHAR)) AS right_ids,
-       to_json({compact_explanation_sql("m.explanation")}) AS explanation,
-       to_json(m.differences) AS differences
+       {compact_explanation_sql("m.explanation")} AS explanation, m.differences
 FROM m
 """
 
@@ -136,7 +137,7 @@ def _leftovers_sql(table: str, id_column: str, records: str, side: str) -> str:
                      'detail': u.reason_detail}}) AS reason_detail,
            'pending' AS review_status, NULL AS review_note
     FROM {table} u
-    JOIN {records} rec ON rec.id = CAST(u.{_q(id_column)} AS VARCHAR)
+    JOIN {records} rec ON rec.nid = u.{_q(id_column)}
     """
 
 
@@ -145,12 +146,14 @@ def _results_sql(rules: RuleSet) -> str:
     CREATE TEMP VIEW results AS
     SELECT k.kind, k.match_status, k.pass_name, k.score, a.amount,
            k.left_ids AS left_list, k.right_ids AS right_list,
-           k.explanation, k.differences, NULL AS reason, NULL AS reason_detail,
+           to_json(k.explanation) AS explanation, to_json(k.differences) AS differences,
+           NULL AS reason, NULL AS reason_detail,
            CASE d.action WHEN 'confirm' THEN 'confirmed' WHEN 'reject' THEN 'rejected'
                          WHEN 'unmatch' THEN 'unmatched' ELSE 'pending' END AS review_status,
            d.note AS review_note
     FROM keyed k
-    LEFT JOIN ({_amount_sql("keyed", "lrec")}) a ON a.row_key = k.row_key
+    LEFT JOIN ({_amount_sql("(SELECT match_id AS row_key, left_ids FROM m)", "lrec", "nid")}) a
+           ON a.row_key = k.row_key
     LEFT JOIN decisions d
            ON d.action IN ('confirm', 'reject', 'unmatch')
           AND d.left_key = array_to_string(list_sort(k.left_ids), chr(31))
@@ -163,7 +166,7 @@ def _results_sql(rules: RuleSet) -> str:
            NULL AS differences, NULL AS reason, NULL AS reason_detail,
            'manual' AS review_status, mm.note AS review_note
     FROM manual mm
-    LEFT JOIN ({_amount_sql("manual", "lrec")}) a ON a.row_key = mm.row_key
+    LEFT JOIN ({_amount_sql("manual", "lrec", "id")}) a ON a.row_key = mm.row_key
     UNION ALL BY NAME
     {_leftovers_sql("ul", rules.left.id, "lrec", "left")}
     UNION ALL BY NAME

@@ -98,6 +98,20 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _positions(all_ids: pa.ChunkedArray, wanted: pa.Array) -> np.ndarray[Any, Any]:
+    """Where the wanted ids (as text) are among `all_ids`: compared in the ids' own type when
+    the text converts back to it (no million-value cast), else as text."""
+    try:
+        found = pc.is_in(all_ids, value_set=pc.cast(wanted, all_ids.type))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        found = pc.is_in(pc.cast(all_ids, pa.string()), value_set=wanted)
+    positions = np.flatnonzero(found.to_numpy(zero_copy_only=False))
+    if len(positions) < len(wanted) and not pa.types.is_string(all_ids.type):
+        found = pc.is_in(pc.cast(all_ids, pa.string()), value_set=wanted)
+        positions = np.flatnonzero(found.to_numpy(zero_copy_only=False))
+    return positions
+
+
 def read_records(run_dir: Path, side: Side, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The records of `side` with these ids, as JSON objects, by id.
 
@@ -109,8 +123,7 @@ def read_records(run_dir: Path, side: Side, ids: Iterable[str]) -> dict[str, dic
         return {}
     parquet = pq.ParquetFile(run_dir / SIDE_FILES[side])
     id_column = side_id_column(parquet.schema_arrow)
-    all_ids = pc.cast(parquet.read(columns=[id_column]).column(0), pa.string())
-    positions = np.flatnonzero(pc.is_in(all_ids, value_set=wanted).to_numpy(zero_copy_only=False))
+    positions = _positions(parquet.read(columns=[id_column]).column(0), wanted)
     if len(positions) < len(wanted):
         raise ValueError(f"{SIDE_FILES[side]}: {len(wanted) - len(positions)} records missing")
     starts = np.cumsum(
