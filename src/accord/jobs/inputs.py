@@ -93,14 +93,21 @@ def check_ids(table: pa.Table, id_column: str, side: str, dataset: str) -> None:
         raise JobInputError(
             f"the rules' {side} id column '{id_column}' is not in data set '{dataset}'"
         )
-    ids = pc.cast(table.column(id_column), pa.string())
-    blank = pc.sum(pc.or_kleene(pc.is_null(ids), pc.equal(pc.utf8_trim_whitespace(ids), "")))
-    if blank.as_py():
+    column = table.column(id_column)
+    if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        blank = pc.sum(
+            pc.or_kleene(pc.is_null(column), pc.equal(pc.utf8_trim_whitespace(column), ""))
+        ).as_py()
+    else:  # a number or a date is blank only when missing; no need to turn them into text
+        blank = column.null_count
+    if blank:
         raise JobInputError(
-            f"{blank.as_py():,} record(s) of data set '{dataset}' have no {id_column}; every "
+            f"{blank:,} record(s) of data set '{dataset}' have no {id_column}; every "
             "record needs an id (map a unique column as the id, or add one)"
         )
-    counts = pc.value_counts(ids)
+    if pc.count_distinct(column).as_py() == len(column):
+        return
+    counts = pc.value_counts(column)
     repeated = counts.filter(pc.greater(counts.field("counts"), 1))
     if len(repeated):
         examples = ", ".join(str(v) for v in repeated.field("values")[:5].to_pylist())
