@@ -74,6 +74,7 @@ class Workspace:
     left: SideData
     right: SideData
     free_as_of: int | None = None  # last match_no reflected in l_free / r_free
+    free_views: bool = False  # l_free / r_free are still the first views, not tables
     spill_dir: str | None = None  # where DuckDB may spill past its memory limit
 
     def close(self) -> None:
@@ -224,28 +225,36 @@ def open_workspace(
 
 
 def refresh_free_rows(ws: Workspace) -> None:
-    """Materialise `l_free` and `r_free`: records not matched yet and not duplicates.
+    """Make `l_free` and `r_free` the records not matched yet and not duplicates.
 
-    After the first time only the records matched since are removed, so each pass reads
-    what is left rather than the whole side again.
+    The first time they are views (the side less its duplicates: no copy of a whole side);
+    after that tables, from which only the records matched since are removed, so each pass
+    reads what is left rather than the whole side again.
     """
     last = ws.scalar("SELECT coalesce(max(match_no), 0) FROM matches")
-    for key in ("l", "r"):
-        if ws.free_as_of is None:
-            source = ws.side(key).rows
-            gone = (
-                f"SELECT _row FROM notes WHERE side = '{key}' AND reason = 'duplicate' "
-                f"UNION ALL SELECT _row FROM taken WHERE side = '{key}'"
+    if ws.free_as_of is None:
+        for key in ("l", "r"):
+            ws.con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {key}_free AS "
+                f"SELECT * FROM {ws.side(key).rows} s WHERE s._row NOT IN "
+                f"(SELECT _row FROM notes WHERE side = '{key}' AND reason = 'duplicate')"
             )
-        else:
-            source = f"{key}_free"
-            gone = f"SELECT _row FROM taken WHERE side = '{key}' AND match_no > {ws.free_as_of}"
+        ws.free_views, ws.free_as_of = True, last
+        return
+    if ws.free_as_of == last:
+        return  # nothing matched since
+    for key in ("l", "r"):
+        gone = f"SELECT _row FROM taken WHERE side = '{key}' AND match_no > {ws.free_as_of}"
         ws.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {key}_next AS "
-            f"SELECT * FROM {source} s WHERE s._row NOT IN ({gone}); "
-            f"DROP TABLE IF EXISTS {key}_free; ALTER TABLE {key}_next RENAME TO {key}_free"
+            f"SELECT * FROM {key}_free s WHERE s._row NOT IN ({gone}); "
+            f"DROP {_free_kind(ws)} {key}_free; ALTER TABLE {key}_next RENAME TO {key}_free"
         )
-    ws.free_as_of = last
+    ws.free_views, ws.free_as_of = False, last
+
+
+def _free_kind(ws: Workspace) -> str:
+    return "VIEW" if ws.free_views else "TABLE"
 
 
 def free_rows_sql(key: SideKey) -> str:
@@ -255,9 +264,5 @@ def free_rows_sql(key: SideKey) -> str:
 
 def drop_working_tables(ws: Workspace) -> None:
     """Free what only the passes needed, before the outputs are built (peak memory)."""
-    names = ws.con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE temporary "
-        "AND table_name IN ('l_free', 'r_free')"
-    ).fetchall()
-    for (name,) in names:
-        ws.con.execute(f"DROP TABLE {name}")
+    if ws.free_as_of is not None:
+        ws.con.execute(f"DROP {_free_kind(ws)} l_free; DROP {_free_kind(ws)} r_free")
