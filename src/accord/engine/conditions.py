@@ -207,20 +207,33 @@ def _amount_bands(cond: ToleranceCondition) -> list[Blocking]:
     return variants
 
 
-def _equi_join_size(
-    ws: Workspace, keys: list[tuple[str, str]], left_sql: str, right_sql: str
-) -> int:
-    """Exact number of pairs the equalities alone would give (two group-bys and a join)."""
+# Above this many rows a side, the join size is estimated from one key in SIZE_SAMPLE.
+EXACT_SIZE_ROWS = 100_000
+SIZE_SAMPLE = 16
 
-    def counted(sql: str, alias: str, exprs: list[str]) -> str:
+
+def _equi_join_size(
+    ws: Workspace, keys: list[tuple[str, str]], left_sql: str, right_sql: str, rows: int
+) -> int:
+    """Number of pairs the equalities alone would give (two group-bys and a join).
+
+    Exact for small inputs; for large ones counted over the left keys whose hash falls in
+    one bucket of SIZE_SAMPLE (with all their right partners) and scaled: deterministic,
+    and close enough to decide whether windows need expanding.
+    """
+    sampled = rows > EXACT_SIZE_ROWS
+
+    def counted(sql: str, alias: str, exprs: list[str], sample: bool) -> str:
         cols = ", ".join(f"{e} AS k{i}" for i, e in enumerate(exprs))
-        return f"(SELECT {cols}, count(*) AS n FROM ({sql}) {alias} GROUP BY ALL)"
+        where = f"WHERE hash({', '.join(exprs)}) % {SIZE_SAMPLE} = 0" if sample else ""
+        return f"(SELECT {cols}, count(*) AS n FROM ({sql}) {alias} {where} GROUP BY ALL)"
 
     on = " AND ".join(f"x.k{i} = y.k{i}" for i in range(len(keys)))
-    return ws.scalar(
-        f"SELECT sum(x.n * y.n) FROM {counted(left_sql, 'a', [k[0] for k in keys])} x "
-        f"JOIN {counted(right_sql, 'b', [k[1] for k in keys])} y ON {on}"
+    pairs = ws.scalar(
+        f"SELECT sum(x.n * y.n) FROM {counted(left_sql, 'a', [k[0] for k in keys], sampled)} x "
+        f"JOIN {counted(right_sql, 'b', [k[1] for k in keys], False)} y ON {on}"
     )
+    return pairs * SIZE_SAMPLE if sampled else pairs
 
 
 def blocking_variants(
@@ -244,7 +257,10 @@ def blocking_variants(
         rows = ws.scalar(
             f"SELECT (SELECT count(*) FROM ({left_sql})) + (SELECT count(*) FROM ({right_sql}))"
         )
-        if _equi_join_size(ws, base.keys, left_sql, right_sql) <= SELECTIVE_PAIRS_PER_ROW * rows:
+        if (
+            _equi_join_size(ws, base.keys, left_sql, right_sql, rows)
+            <= SELECTIVE_PAIRS_PER_ROW * rows
+        ):
             return [base]
     window = next(
         (
