@@ -101,8 +101,10 @@ def _solutions(ws: Workspace, max_size: int, exact: bool) -> None:
     ws.con.execute(
         "CREATE OR REPLACE TEMP TABLE solutions (o_row BIGINT, rows BIGINT[], score DOUBLE)"
     )
+    # Pairs of members are only ever formed within one record's group of shared values.
     pairs = ws.scalar(
-        "SELECT coalesce(sum(n * n), 0) FROM (SELECT count(*) AS n FROM members GROUP BY o_row)"
+        "SELECT coalesce(sum(n * (n - 1) // 2), 0) "
+        "FROM (SELECT count(*) AS n FROM members GROUP BY o_row, g)"
     )
     slices = max(1, -(-pairs // PAIRS_PER_SLICE))
     for part in range(slices):
