@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -204,13 +205,18 @@ def open_workspace(
         # jobs on one machine, and a laptop has other things to do.
         spill = tempfile.mkdtemp(prefix="accord-spill-")
         con.execute(f"SET temp_directory = '{spill}'; SET memory_limit = '{memory_limit}'")
-    ws = Workspace(
-        con=con,
-        spill_dir=spill,
-        rules=rules,
-        left=load_side(con, rules, "l", left),
-        right=load_side(con, rules, "r", right),
-    )
+    # Both sides load at once, each on its own cursor: much of a load is Arrow work
+    # (dictionaries, gathers) that leaves the other core idle. Their tables are shared.
+    cursors = [con.cursor(), con.cursor()]
+    try:
+        with ThreadPoolExecutor(2) as pool:  # waits for both, failed or not
+            loading_left = pool.submit(load_side, cursors[0], rules, "l", left)
+            loading_right = pool.submit(load_side, cursors[1], rules, "r", right)
+        left_side, right_side = loading_left.result(), loading_right.result()
+    finally:
+        for cursor in cursors:
+            cursor.close()
+    ws = Workspace(con=con, spill_dir=spill, rules=rules, left=left_side, right=right_side)
     # taken: which records a match used; notes: why a record was left over, per pass.
     con.execute(
         """
