@@ -9,6 +9,7 @@ results stored before run folders existed, keep theirs in their own columns.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -112,6 +113,24 @@ def _positions(all_ids: pa.ChunkedArray, wanted: pa.Array) -> np.ndarray[Any, An
     return positions
 
 
+@dataclass(frozen=True)
+class _SideIndex:
+    metadata: pq.FileMetaData
+    ids: pa.ChunkedArray  # the id column, in file order
+    starts: np.ndarray[Any, Any]  # the first row of each row group, then the row count
+
+
+# Run folders never change once written (a new run gets a new folder), so the id columns of
+# the side files last read are kept: walking pages then reads only their row groups.
+@functools.lru_cache(maxsize=4)
+def _side_index(path: Path) -> _SideIndex:
+    parquet = pq.ParquetFile(path)
+    metadata = parquet.metadata
+    ids = parquet.read(columns=[side_id_column(parquet.schema_arrow)]).column(0)
+    sizes = [metadata.row_group(g).num_rows for g in range(metadata.num_row_groups)]
+    return _SideIndex(metadata, ids, np.cumsum([0, *sizes]))
+
+
 def read_records(run_dir: Path, side: Side, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The records of `side` with these ids, as JSON objects, by id.
 
@@ -121,15 +140,13 @@ def read_records(run_dir: Path, side: Side, ids: Iterable[str]) -> dict[str, dic
     wanted = pa.array(sorted(set(ids)), pa.string())
     if len(wanted) == 0:
         return {}
-    parquet = pq.ParquetFile(run_dir / SIDE_FILES[side])
-    id_column = side_id_column(parquet.schema_arrow)
-    positions = _positions(parquet.read(columns=[id_column]).column(0), wanted)
+    index = _side_index(run_dir / SIDE_FILES[side])
+    id_column = side_id_column(index.metadata.schema.to_arrow_schema())
+    positions = _positions(index.ids, wanted)
     if len(positions) < len(wanted):
         raise ValueError(f"{SIDE_FILES[side]}: {len(wanted) - len(positions)} records missing")
-    starts = np.cumsum(
-        [0] + [parquet.metadata.row_group(g).num_rows for g in range(parquet.num_row_groups)]
-    )
-    groups = sorted({int(g) for g in np.searchsorted(starts, positions, side="right") - 1})
+    groups = sorted({int(g) for g in np.searchsorted(index.starts, positions, side="right") - 1})
+    parquet = pq.ParquetFile(run_dir / SIDE_FILES[side], metadata=index.metadata)
     picked = parquet.read_row_groups(groups)
     picked = picked.filter(pc.is_in(pc.cast(picked[id_column], pa.string()), value_set=wanted))
     con = duckdb.connect()
