@@ -99,16 +99,27 @@ def quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _as_text(ids: pa.ChunkedArray) -> pa.ChunkedArray:
+    """The ids as the worker's DuckDB wrote them as text (Arrow's casts differ: 1.0 is "1")."""
+    con = duckdb.connect()
+    try:
+        con.register("ids", pa.table({"id": ids}))
+        column: pa.ChunkedArray = con.sql("SELECT CAST(id AS VARCHAR) FROM ids").to_arrow_table()[0]
+        return column
+    finally:
+        con.close()
+
+
 def _positions(all_ids: pa.ChunkedArray, wanted: pa.Array) -> np.ndarray[Any, Any]:
     """Where the wanted ids (as text) are among `all_ids`: compared in the ids' own type when
     the text converts back to it (no million-value cast), else as text."""
     try:
         found = pc.is_in(all_ids, value_set=pc.cast(wanted, all_ids.type))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        found = pc.is_in(pc.cast(all_ids, pa.string()), value_set=wanted)
+        found = pc.is_in(_as_text(all_ids), value_set=wanted)
     positions = np.flatnonzero(found.to_numpy(zero_copy_only=False))
     if len(positions) < len(wanted) and not pa.types.is_string(all_ids.type):
-        found = pc.is_in(pc.cast(all_ids, pa.string()), value_set=wanted)
+        found = pc.is_in(_as_text(all_ids), value_set=wanted)
         positions = np.flatnonzero(found.to_numpy(zero_copy_only=False))
     return positions
 
@@ -148,13 +159,15 @@ def read_records(run_dir: Path, side: Side, ids: Iterable[str]) -> dict[str, dic
     groups = sorted({int(g) for g in np.searchsorted(index.starts, positions, side="right") - 1})
     parquet = pq.ParquetFile(run_dir / SIDE_FILES[side], metadata=index.metadata)
     picked = parquet.read_row_groups(groups)
-    picked = picked.filter(pc.is_in(pc.cast(picked[id_column], pa.string()), value_set=wanted))
     con = duckdb.connect()
     try:
         con.register("picked", picked)
+        con.register("wanted", pa.table({"id": wanted}))
+        # Picked by the ids' text as DuckDB writes it, as the worker named the records.
         rows = con.execute(
             f"SELECT CAST({quoted(id_column)} AS VARCHAR), "  # noqa: S608 - a quoted identifier
-            "CAST(to_json(picked) AS VARCHAR) FROM picked"
+            "CAST(to_json(picked) AS VARCHAR) FROM picked "
+            f"WHERE CAST({quoted(id_column)} AS VARCHAR) IN (SELECT id FROM wanted)"
         ).fetchall()
     finally:
         con.close()
