@@ -48,3 +48,42 @@ def test_a_job_whose_run_files_are_gone_answers_with_a_problem(world: World) -> 
     assert_problem(response, 500)
     summary = world.client.get(world.url("/summary", job_id), headers=headers)
     assert summary.status_code == 200  # the figures are all in the database
+
+
+def test_a_kept_manual_match_whose_records_left_the_data_sets_still_lists(world: World) -> None:
+    """A data set read again with another mapping may lose the ids a reviewer matched; the
+    re-run keeps the decision, and its results must still list and export."""
+    seeded = world.seeded
+    with psycopg.connect(world.db_url) as conn:
+        decision = conn.execute(
+            "INSERT INTO review_decisions (id, project_id, left_dataset_id, right_dataset_id, "
+            "ruleset_id, action, left_ids, right_ids, note) VALUES (gen_random_uuid(), %s, %s, "
+            "%s, %s, 'manual_match', '[\"GONE-L\"]', '[\"GONE-R\"]', 'before the re-map') "
+            "RETURNING id",
+            (seeded.project_id, seeded.left_id, seeded.right_id, seeded.ruleset_id),
+        ).fetchone()
+    assert decision is not None
+    try:
+        job_id = world.run_again()
+        headers = world.headers["analyst"]
+        response = world.client.get(
+            world.url("/results", job_id), params={"match_status": "manual"}, headers=headers
+        )
+        assert response.status_code == 200, response.text
+        [manual] = response.json()["items"]
+        assert (manual["left_ids"], manual["left_records"]) == (["GONE-L"], [])
+        assert (manual["right_ids"], manual["right_records"]) == (["GONE-R"], [])
+        export = world.client.get(world.url("/export", job_id), headers=headers)
+        assert export.status_code == 200, export.text
+        assert "GONE-L" in export.text
+        again = world.client.post(
+            world.url("/manual-matches", job_id),
+            json={"left_ids": ["GONE-L"], "right_ids": [manual["right_ids"][0]], "note": "x"},
+            headers=headers,
+        )
+        assert assert_problem(again, 422)["missing_ids"] == ["GONE-L"]
+    finally:
+        with psycopg.connect(world.db_url) as conn:
+            conn.execute(
+                "UPDATE review_decisions SET superseded_at = now() WHERE id = %s", (decision[0],)
+            )

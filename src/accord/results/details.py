@@ -147,6 +147,8 @@ def read_records(run_dir: Path, side: Side, ids: Iterable[str]) -> dict[str, dic
 
     The id column is read whole (one column), then only the row groups holding the ids;
     DuckDB turns the rows into JSON exactly as the worker's DuckDB did before run files.
+    An id the side lacks is left out: a manual match carried into a re-run may name records
+    its data set lost when it was read again with another mapping.
     """
     wanted = pa.array(sorted(set(ids)), pa.string())
     if len(wanted) == 0:
@@ -154,8 +156,8 @@ def read_records(run_dir: Path, side: Side, ids: Iterable[str]) -> dict[str, dic
     index = _side_index(run_dir / SIDE_FILES[side])
     id_column = side_id_column(index.metadata.schema.to_arrow_schema())
     positions = _positions(index.ids, wanted)
-    if len(positions) < len(wanted):
-        raise ValueError(f"{SIDE_FILES[side]}: {len(wanted) - len(positions)} records missing")
+    if len(positions) == 0:
+        return {}
     groups = sorted({int(g) for g in np.searchsorted(index.starts, positions, side="right") - 1})
     parquet = pq.ParquetFile(run_dir / SIDE_FILES[side], metadata=index.metadata)
     picked = parquet.read_row_groups(groups)
@@ -198,8 +200,10 @@ def read_details(run_dir: Path, wanted: Collection[Wanted]) -> dict[int, ResultD
     for w in wanted:
         explanation, differences = texts[w.ordinal]
         details[w.ordinal] = ResultDetails(
-            left_records=[records["left"][i] for i in sorted(w.left_ids)],
-            right_records=[records["right"][i] for i in sorted(w.right_ids)],
+            left_records=[records["left"][i] for i in sorted(w.left_ids) if i in records["left"]],
+            right_records=[
+                records["right"][i] for i in sorted(w.right_ids) if i in records["right"]
+            ],
             explanation=json.loads(explanation) if explanation else [],
             differences=json.loads(differences) if differences else None,
         )

@@ -75,7 +75,7 @@ async def find_records(
         if ordinal is None:  # a row a reviewer added: its records are in the row
             held = {_as_text(r.get(key)): r for r in own_records or [] if isinstance(r, dict)}
         else:
-            held = {i: records[i] for i in row_ids if i in wanted}
+            held = {i: records[i] for i in row_ids if i in wanted and i in records}
         for record_id, record in held.items():
             if record_id not in wanted:
                 continue
