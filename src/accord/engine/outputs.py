@@ -18,8 +18,7 @@ def _literal(text: str) -> str:
 
 def _pass_names_sql(ws: Workspace) -> str:
     rows = ", ".join(
-        f"({i}, '{p.name.replace(chr(39), chr(39) * 2)}', '{p.action}')"
-        for i, p in enumerate(ws.rules.passes)
+        f"({i}, {_literal(p.name)}, '{p.action}')" for i, p in enumerate(ws.rules.passes)
     )
     return f"(VALUES {rows}) AS passes(pass_no, pass_name, action)"
 
