@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -96,3 +98,31 @@ def test_a_committed_run_removes_what_earlier_attempts_left(
     assert status == "succeeded"
     assert results_dir is not None
     assert [p.name for p in folder.iterdir()] == [Path(results_dir).name]
+
+
+def test_the_partition_is_attached_only_once_the_side_files_are_written(
+    clean_db: str, tmp_path: Path, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Attaching locks `reconciliation_jobs` against every write (SHARE ROW EXCLUSIVE, for the
+    foreign key) until the commit: other jobs' heartbeats, claims and new jobs wait. So the
+    slow side files must not be waited for after it."""
+    written = threading.Event()
+    attached_early: list[bool] = []
+    write_side_files = runner.write_side_files
+    attach_partition = runner.attach_partition
+
+    def slow_write(*args: Any) -> None:
+        time.sleep(1.0)
+        write_side_files(*args)
+        written.set()
+
+    def attach(*args: Any) -> None:
+        attached_early.append(not written.is_set())
+        attach_partition(*args)
+
+    monkeypatch.setattr(runner, "write_side_files", slow_write)
+    monkeypatch.setattr(runner, "attach_partition", attach)
+    job_id = queue_job(clean_db, seeded)
+    _run(clean_db, tmp_path)
+    assert _job(clean_db, job_id)[0] == "succeeded"
+    assert attached_early == [False]

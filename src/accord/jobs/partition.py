@@ -38,13 +38,23 @@ def create_partition(conn: Connection, job_id: uuid.UUID) -> str:
     return name
 
 
-def attach_partition(conn: Connection, job_id: uuid.UUID) -> None:
-    """Index the loaded rows, then make them the job's results (checked against its row)."""
+def index_partition(conn: Connection, job_id: uuid.UUID) -> None:
+    """Index the loaded rows (locks only the partition, which nobody else sees yet)."""
     name = partition_name(job_id)
     conn.execute(text("SET LOCAL maintenance_work_mem = '256MB'"))
     conn.execute(text(f"ALTER TABLE {name} ADD PRIMARY KEY (job_id, id)"))
     for columns in INDEXES:
         conn.execute(text(f"CREATE INDEX ON {name} {columns}"))
+
+
+def attach_partition(conn: Connection, job_id: uuid.UUID) -> None:
+    """Make the indexed rows the job's results (checked against its row).
+
+    Checking the foreign key locks `reconciliation_jobs` against every write (SHARE ROW
+    EXCLUSIVE) until the commit: heartbeats, claims and new jobs wait meanwhile, so this is
+    the transaction's last slow step.
+    """
+    name = partition_name(job_id)
     conn.execute(text(f"ALTER TABLE {PARENT} ATTACH PARTITION {name} FOR VALUES IN ('{job_id}')"))
 
 

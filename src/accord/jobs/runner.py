@@ -21,7 +21,12 @@ from accord.engine import reconcile
 from accord.jobs import queue
 from accord.jobs.control import JobControl, JobStopped
 from accord.jobs.inputs import load_inputs, without_manual_matches
-from accord.jobs.partition import attach_partition, create_partition, drop_orphan_partitions
+from accord.jobs.partition import (
+    attach_partition,
+    create_partition,
+    drop_orphan_partitions,
+    index_partition,
+)
 from accord.jobs.records import RESULT_COLUMNS, result_batches, write_side_files
 from accord.jobs.runfile import RunWriter, new_run_dir, remove_other_runs
 
@@ -94,8 +99,9 @@ def _store(
 
     Each batch goes to the run's results file and, as CSV, into the COPY into the job's own
     partition: DuckDB builds the next batch while PostgreSQL takes the last. The partition is
-    indexed and attached, and the job row locked and its ownership checked, at the end, so
-    heartbeats (and with them cancellation) go on during the COPY. The run's folder, with the
+    indexed, the side files awaited, the job row locked and its ownership checked, and the
+    partition attached, at the end, so heartbeats (and with them cancellation) go on during
+    the COPY. The run's folder, with the
     side files `records` writes, is in place before the commit; the caller removes it if the
     commit does not happen.
     """
@@ -104,7 +110,7 @@ def _store(
         partition = create_partition(conn, job.id)
         count = _copy_rows(conn, partition, batches, run, control, seconds)
         mark = time.perf_counter()
-        attach_partition(conn, job.id)
+        index_partition(conn, job.id)
         seconds["index_results"] = time.perf_counter() - mark
         mark = time.perf_counter()
         records.result()
@@ -118,6 +124,10 @@ def _store(
         ).first()
         if owner is None:
             raise JobStopped("lost")
+        # Last: from here to the commit every write to reconciliation_jobs waits.
+        mark = time.perf_counter()
+        attach_partition(conn, job.id)
+        seconds["index_results"] += time.perf_counter() - mark
         run.publish()
         conn.execute(
             text("UPDATE reconciliation_jobs SET results_dir = :dir WHERE id = :id"),
