@@ -82,6 +82,10 @@ def test_a_kept_manual_match_whose_records_left_the_data_sets_still_lists(world:
             headers=headers,
         )
         assert assert_problem(again, 422)["missing_ids"] == ["GONE-L"]
+        undone = world.client.post(
+            world.url(f"/results/{manual['id']}/unmatch", job_id), headers=headers
+        )
+        assert undone.status_code == 200, undone.text
     finally:
         with psycopg.connect(world.db_url) as conn:
             conn.execute(

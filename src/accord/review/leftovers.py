@@ -67,7 +67,10 @@ async def release_records(db: AsyncSession, job: JobAccess, match: Result) -> li
             if settled:
                 reopened += settled
                 continue
-            row = _leftover(job, side, record_id, found.records[record_id])
+            record = found.records.get(record_id)
+            if record is None:  # a record its data set lost since (a kept manual match)
+                continue
+            row = _leftover(job, side, record_id, record)
             db.add(row)
             await db.flush()
             reopened.append(row.id)
