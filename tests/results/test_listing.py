@@ -135,3 +135,13 @@ def test_a_job_that_has_not_succeeded_shows_no_results(world: World) -> None:
     for path in ("/results", "/summary", "/export"):
         body = assert_problem(world.client.get(world.url(path, queued), headers=headers), 409)
         assert body["job_status"] == "running"
+
+
+def test_filters_the_database_cannot_hold_are_refused_not_failed(world: World) -> None:
+    headers = world.headers["analyst"]
+    for params in ({"q": "ref\x00"}, {"amount_min": "1e999999"}, {"amount_max": "1e-999999"}):
+        for path in ("/results", "/export"):
+            response = world.client.get(world.url(path), params=params, headers=headers)
+            assert_problem(response, 422)
+    # Ordinary decimals and text still filter.
+    assert world.get("/results", amount_min="-12.5", amount_max="1E+3", q="%_'")["items"] == []

@@ -92,6 +92,10 @@ def filter_clauses(
     return clauses
 
 
+# Bounds beyond what NUMERIC holds (1e999999) would overflow the query: refused here.
+_AMOUNT = {"max_digits": 30, "decimal_places": 10, "allow_inf_nan": False}
+
+
 def result_filter(
     kind: Annotated[list[ResultKind] | None, Query(description="any of these kinds")] = None,
     pass_name: Annotated[
@@ -101,10 +105,14 @@ def result_filter(
     review_status: Annotated[list[ReviewStatus] | None, Query()] = None,
     score_min: Annotated[float | None, Query(ge=0, le=1)] = None,
     score_max: Annotated[float | None, Query(ge=0, le=1)] = None,
-    amount_min: Decimal | None = None,
-    amount_max: Decimal | None = None,
+    amount_min: Annotated[Decimal | None, Query(**_AMOUNT)] = None,
+    amount_max: Annotated[Decimal | None, Query(**_AMOUNT)] = None,
     q: Annotated[
-        str | None, Query(min_length=1, max_length=200, description="text in either side")
+        str | None,
+        # PostgreSQL text cannot hold NUL: refused here rather than failing the query.
+        Query(
+            min_length=1, max_length=200, pattern=r"^[^\x00]*$", description="text in either side"
+        ),
     ] = None,
     exceptions: Annotated[
         bool, Query(description="only open left-overs and suggestions awaiting review")
