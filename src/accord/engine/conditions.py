@@ -207,7 +207,7 @@ def _amount_bands(cond: ToleranceCondition) -> list[Blocking]:
     return variants
 
 
-# Above this many rows a side, the join size is estimated from one key in SIZE_SAMPLE.
+# Above this many rows in all, the join size is estimated from one row in SIZE_SAMPLE a side.
 EXACT_SIZE_ROWS = 100_000
 SIZE_SAMPLE = 16
 
@@ -217,23 +217,25 @@ def _equi_join_size(
 ) -> int:
     """Number of pairs the equalities alone would give (two group-bys and a join).
 
-    Exact for small inputs; for large ones counted over the left keys whose hash falls in
-    one bucket of SIZE_SAMPLE (with all their right partners) and scaled: deterministic,
-    and close enough to decide whether windows need expanding.
+    Exact for small inputs. For large ones, estimated from independent samples of the rows
+    of each side (by a hash of the row number, so the same on every run) and scaled:
+    unbiased whatever the keys' cardinality, and close enough to decide whether to expand
+    windows.
     """
     sampled = rows > EXACT_SIZE_ROWS
 
-    def counted(sql: str, alias: str, exprs: list[str], sample: bool) -> str:
+    def counted(sql: str, alias: str, exprs: list[str]) -> str:
         cols = ", ".join(f"{e} AS k{i}" for i, e in enumerate(exprs))
-        where = f"WHERE hash({', '.join(exprs)}) % {SIZE_SAMPLE} = 0" if sample else ""
+        # Salted by side: tables in the same order must not sample the same rows.
+        where = f"WHERE hash({alias}._row, '{alias}') % {SIZE_SAMPLE} = 0" if sampled else ""
         return f"(SELECT {cols}, count(*) AS n FROM ({sql}) {alias} {where} GROUP BY ALL)"
 
     on = " AND ".join(f"x.k{i} = y.k{i}" for i in range(len(keys)))
     pairs = ws.scalar(
-        f"SELECT sum(x.n * y.n) FROM {counted(left_sql, 'a', [k[0] for k in keys], sampled)} x "
-        f"JOIN {counted(right_sql, 'b', [k[1] for k in keys], False)} y ON {on}"
+        f"SELECT sum(x.n * y.n) FROM {counted(left_sql, 'a', [k[0] for k in keys])} x "
+        f"JOIN {counted(right_sql, 'b', [k[1] for k in keys])} y ON {on}"
     )
-    return pairs * SIZE_SAMPLE if sampled else pairs
+    return pairs * SIZE_SAMPLE * SIZE_SAMPLE if sampled else pairs
 
 
 def blocking_variants(
