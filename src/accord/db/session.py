@@ -36,7 +36,13 @@ class Database:
             max_overflow=pool_size,
             pool_pre_ping=True,
             pool_timeout=timeout_s,
-            connect_args={"connect_timeout": max(1, round(timeout_s))},
+            connect_args={
+                "connect_timeout": max(1, round(timeout_s)),
+                # No server-side prepared statements: their generic plans on the results table
+                # (a partition per job) lock every partition and index before pruning, taking
+                # seconds and thousands of locks once there are thousands of jobs.
+                "prepare_threshold": None,
+            },
         )
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
