@@ -59,10 +59,12 @@ def attach_partition(conn: Connection, job_id: uuid.UUID) -> None:
 
 
 # Partitions whose job is gone: deleting a project deletes its jobs' rows, not their tables.
+# Only a job's own partition is named by it (migration 0006 keeps older jobs in another).
 _ORPHANS = text(
     f"""
     SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
     WHERE i.inhparent = '{PARENT}'::regclass
+      AND c.relname ~ '^{PARENT}_[0-9a-f]{{32}}$'
       AND NOT EXISTS (
           SELECT 1 FROM reconciliation_jobs j
           WHERE c.relname = '{PARENT}_' || replace(CAST(j.id AS text), '-', ''))

@@ -5,7 +5,7 @@ named by `reconciliation_jobs.results_dir`); the result row keeps its `ordinal` 
 results file. The detail columns stay, nullable, for rows reviewers add and for results
 stored before this revision. `reconciliation_results` becomes partitioned by job: a worker
 loads a job's results into a bare table, indexes it, then attaches it (jobs/partition.py).
-Existing results move into one partition per job.
+Existing results move into partitions of a hundred jobs each.
 
 Revision ID: 0006
 Revises: 0005
@@ -38,6 +38,10 @@ INDEXES = {
     "ix_reconciliation_results_amount": "(amount, id)",
 }
 FK = "fk_reconciliation_results_job_id_reconciliation_jobs"
+# Partitions of the results of jobs stored before this revision (jobs/partition.py leaves
+# them alone), LEGACY_JOBS jobs each.
+LEGACY = f"{TABLE}_before_0006"
+LEGACY_JOBS = 100
 COLUMNS = """
     id BIGINT NOT NULL DEFAULT nextval('reconciliation_results_id_seq'),
     job_id UUID NOT NULL,
@@ -93,10 +97,17 @@ def upgrade() -> None:
     )
     for name, columns in INDEXES.items():
         op.execute(f"CREATE INDEX {name} ON {TABLE} {columns}")
-    for (job_id,) in op.get_bind().execute(sa.text(f"SELECT DISTINCT job_id FROM {OLD}")):
-        op.execute(
-            f"CREATE TABLE {TABLE}_{job_id.hex} PARTITION OF {TABLE} FOR VALUES IN ('{job_id}')"
-        )
+    jobs = [row[0] for row in op.get_bind().execute(sa.text(f"SELECT DISTINCT job_id FROM {OLD}"))]
+    # Jobs stored before share a few partitions: a partition per job would take a few locks
+    # per job in this one transaction, past the lock table at ~1,400 jobs ("out of shared
+    # memory"); a partition's bound is one catalog row, so at most LEGACY_JOBS jobs each.
+    # Their indexes lead with job_id, as the old table's did.
+    for start in range(0, len(jobs), LEGACY_JOBS):
+        name = f"{LEGACY}_{start // LEGACY_JOBS}"
+        values = ", ".join(f"'{job_id}'" for job_id in jobs[start : start + LEGACY_JOBS])
+        op.execute(f"CREATE TABLE {name} PARTITION OF {TABLE} FOR VALUES IN ({values})")
+        for columns in OLD_INDEXES.values():
+            op.execute(f"CREATE INDEX ON {name} {columns}")
     _finish(COPIED)
 
 
