@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.ext.asyncio import (
@@ -24,6 +25,20 @@ from accord.startup.breaker import CircuitBreaker
 _CONNECTION_ERRORS = (OperationalError, InterfaceError)
 
 
+def _custom_plans_only(dbapi_connection: Any, _: object) -> None:
+    """Plan every statement for its parameters, never generically.
+
+    A generic plan on the results table (a partition per job), as prepared statements and the
+    foreign keys' cascades reach after five runs, locks every partition and index before
+    pruning: with thousands of jobs, a page or a project deletion then takes a second and
+    thousands of locks, until the lock table runs out ("out of shared memory").
+    """
+    cursor = dbapi_connection.cursor()
+    cursor.execute("SET plan_cache_mode = force_custom_plan")
+    cursor.close()
+    dbapi_connection.commit()
+
+
 class Database:
     def __init__(
         self, url: URL, breaker: CircuitBreaker, pool_size: int = 10, timeout_s: float = 5.0
@@ -36,14 +51,9 @@ class Database:
             max_overflow=pool_size,
             pool_pre_ping=True,
             pool_timeout=timeout_s,
-            connect_args={
-                "connect_timeout": max(1, round(timeout_s)),
-                # No server-side prepared statements: their generic plans on the results table
-                # (a partition per job) lock every partition and index before pruning, taking
-                # seconds and thousands of locks once there are thousands of jobs.
-                "prepare_threshold": None,
-            },
+            connect_args={"connect_timeout": max(1, round(timeout_s))},
         )
+        event.listen(self.engine.sync_engine, "connect", _custom_plans_only)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
 
     def _refuse_if_open(self) -> None:
