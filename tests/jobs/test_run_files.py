@@ -126,3 +126,33 @@ def test_the_partition_is_attached_only_once_the_side_files_are_written(
     _run(clean_db, tmp_path)
     assert _job(clean_db, job_id)[0] == "succeeded"
     assert attached_early == [False]
+
+
+def test_a_heartbeat_during_the_final_transaction_does_not_deadlock_it(
+    clean_db: str, tmp_path: Path, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write to the job row (its heartbeat) arriving as the partition is attached waits for
+    the commit; it must not hold a lock the attach waits for while waiting itself."""
+    errors: list[BaseException] = []
+    attach_partition = runner.attach_partition
+
+    def beat(job_id: uuid.UUID) -> None:
+        try:
+            with psycopg.connect(clean_db, autocommit=True) as conn:
+                conn.execute(
+                    "UPDATE reconciliation_jobs SET heartbeat_at = now() WHERE id = %s", (job_id,)
+                )
+        except psycopg.Error as exc:
+            errors.append(exc)
+
+    def attach(conn: Any, job_id: uuid.UUID) -> None:
+        heartbeat = threading.Thread(target=beat, args=(job_id,))
+        heartbeat.start()
+        heartbeat.join(0.5)  # done, or waiting for this transaction
+        attach_partition(conn, job_id)
+
+    monkeypatch.setattr(runner, "attach_partition", attach)
+    job_id = queue_job(clean_db, seeded)
+    _run(clean_db, tmp_path)
+    assert _job(clean_db, job_id)[0] == "succeeded"
+    assert errors == []

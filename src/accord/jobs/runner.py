@@ -99,8 +99,8 @@ def _store(
 
     Each batch goes to the run's results file and, as CSV, into the COPY into the job's own
     partition: DuckDB builds the next batch while PostgreSQL takes the last. The partition is
-    indexed, the side files awaited, the job row locked and its ownership checked, and the
-    partition attached, at the end, so heartbeats (and with them cancellation) go on during
+    indexed, the side files awaited, the partition attached and the job row locked and its
+    ownership checked, at the end, so heartbeats (and with them cancellation) go on during
     the COPY. The run's folder, with the
     side files `records` writes, is in place before the commit; the caller removes it if the
     commit does not happen.
@@ -115,6 +115,12 @@ def _store(
         mark = time.perf_counter()
         records.result()
         seconds["wait_for_record_files"] = time.perf_counter() - mark
+        # From here to the commit every write to reconciliation_jobs waits. Attaching comes
+        # before the job row is locked: a heartbeat waiting for that row lock would hold the
+        # table lock the attach needs, a deadlock.
+        mark = time.perf_counter()
+        attach_partition(conn, job.id)
+        seconds["index_results"] += time.perf_counter() - mark
         owner = conn.execute(
             text(
                 "SELECT 1 FROM reconciliation_jobs WHERE id = :id AND worker_id = :worker "
@@ -124,10 +130,6 @@ def _store(
         ).first()
         if owner is None:
             raise JobStopped("lost")
-        # Last: from here to the commit every write to reconciliation_jobs waits.
-        mark = time.perf_counter()
-        attach_partition(conn, job.id)
-        seconds["index_results"] += time.perf_counter() - mark
         run.publish()
         conn.execute(
             text("UPDATE reconciliation_jobs SET results_dir = :dir WHERE id = :id"),
