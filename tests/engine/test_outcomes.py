@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tempfile
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -141,3 +142,18 @@ def test_results_are_written_in_each_format(tmp_path: Path, fmt: str) -> None:
         assert (tmp_path / "unmatched_right.csv").read_text().startswith('"id"')
     else:
         assert (tmp_path / "results.xlsx").stat().st_size > 0
+
+
+def test_a_temporary_directory_with_a_quote_in_its_path_is_fine(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The engine spills past its memory limit into a directory made under the system's
+    # temporary directory; that path goes to DuckDB as a setting, whatever it holds.
+    odd = tmp_path / "it's here"
+    odd.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(odd))
+    left = side([("L1", 0, "10.00", "Acme", "INV-1")])
+    right = side([("R1", 0, "10.00", "Acme", "INV-1")])
+    result = reconcile(left, right, rules(one_pass(equal("ref"))), memory_limit="200MB")
+    assert pairs(result) == {(("L1",), ("R1",))}
+    assert not any(odd.iterdir())  # the spill directory is removed afterwards

@@ -195,16 +195,17 @@ def open_workspace(
     left: pa.Table, right: pa.Table, rules: RuleSet, memory_limit: str | None = None
 ) -> Workspace:
     """Load both sides into a fresh in-memory DuckDB and create the bookkeeping tables."""
-    con = duckdb.connect()
-    spill: str | None = None
     # Nothing here depends on the order rows come out of a query (outputs are numbered and
     # sorted explicitly), and not keeping it lets DuckDB stream with less memory.
-    con.execute("SET preserve_insertion_order = false")
+    config: dict[str, str | bool | int | float | list[str]] = {"preserve_insertion_order": False}
+    spill: str | None = None
     if memory_limit is not None:
         # Past the limit DuckDB spills to disk rather than growing: the service runs several
-        # jobs on one machine, and a laptop has other things to do.
+        # jobs on one machine, and a laptop has other things to do. Settings passed as
+        # config, not SQL: a temporary directory's path may hold any character.
         spill = tempfile.mkdtemp(prefix="accord-spill-")
-        con.execute(f"SET temp_directory = '{spill}'; SET memory_limit = '{memory_limit}'")
+        config |= {"temp_directory": spill, "memory_limit": memory_limit}
+    con = duckdb.connect(config=config)
     # Both sides load at once, each on its own cursor: much of a load is Arrow work
     # (dictionaries, gathers) that leaves the other core idle. Their tables are shared.
     cursors = [con.cursor(), con.cursor()]

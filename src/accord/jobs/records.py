@@ -67,9 +67,8 @@ def _side_amounts_sql(alias: str, id_column: str, amount: str | None) -> str:
 
 
 def _connect(tmp_dir: Path, memory_limit: str) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute(f"SET temp_directory = '{tmp_dir}'; SET memory_limit = '{memory_limit}'")
-    return con
+    # As config, not SQL: the data dir's path may hold a quote.
+    return duckdb.connect(config={"temp_directory": str(tmp_dir), "memory_limit": memory_limit})
 
 
 def write_side_files(
