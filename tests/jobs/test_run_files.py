@@ -156,3 +156,30 @@ def test_a_heartbeat_during_the_final_transaction_does_not_deadlock_it(
     _run(clean_db, tmp_path)
     assert _job(clean_db, job_id)[0] == "succeeded"
     assert errors == []
+
+
+def test_a_run_whose_commit_went_through_despite_an_error_keeps_its_files(
+    clean_db: str, tmp_path: Path, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The connection drops while COMMIT is in flight: the database has the results, the
+    # worker sees an error. The folder the job now names must stay.
+    store = runner._store
+
+    def committed_then_lost(*args: Any, **kwargs: Any) -> Any:
+        store(*args, **kwargs)
+        raise psycopg.OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(runner, "_store", committed_then_lost)
+    job_id = queue_job(clean_db, seeded)
+    # The worker takes the error for a database outage (it does not count the job as done).
+    Worker(sqlalchemy_url(clean_db), WorkerConfig(data_dir=tmp_path, heartbeat_s=0.2)).run(
+        once=True
+    )
+    status, results_dir, count = _job(clean_db, job_id)
+    assert status == "succeeded"
+    assert count > 120
+    assert sorted(p.name for p in (tmp_path / results_dir).iterdir()) == [
+        "left.parquet",
+        "results.parquet",
+        "right.parquet",
+    ]

@@ -59,6 +59,7 @@ class RunWriter:
         self.path = data_dir / relative
         self.partial = self.path.with_name(self.path.name + ".part")
         self.partial.mkdir(parents=True)
+        self.published = False
         self.results: pq.ParquetWriter | None = pq.ParquetWriter(
             str(self.partial / RESULTS), RESULTS_SCHEMA, compression="snappy"
         )
@@ -81,6 +82,7 @@ class RunWriter:
         self.results.close()
         self.results = None
         os.replace(self.partial, self.path)
+        self.published = True
 
     def discard(self) -> None:
         if self.results is not None:

@@ -77,11 +77,26 @@ def run_reconcile_job(
                     engine, job, control, run, relative, batches, records, result.summary, seconds
                 )
     except BaseException:
-        run.discard()
+        if not (run.published and _may_have_committed(engine, job.id, relative)):
+            run.discard()
         raise
     remove_other_runs(data_dir, relative)
     drop_orphan_partitions(engine)
     return summary
+
+
+def _may_have_committed(engine: Engine, job_id: Any, relative: Path) -> bool:
+    """After a failure past `publish`: did the commit happen anyway (the connection dropped
+    while COMMIT was in flight)? Unknown counts as yes: an unreferenced folder is removed by
+    the job's next successful run, a referenced one removed would lose its results."""
+    try:
+        with engine.connect() as conn:
+            named = conn.execute(
+                text("SELECT results_dir FROM reconciliation_jobs WHERE id = :id"), {"id": job_id}
+            ).scalar()
+    except Exception:  # the database is unreachable: keep the files
+        return True
+    return named == relative.as_posix()
 
 
 def _store(
