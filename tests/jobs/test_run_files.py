@@ -183,3 +183,19 @@ def test_a_run_whose_commit_went_through_despite_an_error_keeps_its_files(
         "results.parquet",
         "right.parquet",
     ]
+
+
+def test_a_new_attempt_removes_what_a_killed_one_was_writing_even_if_it_fails(
+    clean_db: str, tmp_path: Path, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def fail(*_: object) -> None:
+        raise RuntimeError("the database went away while indexing")
+
+    monkeypatch.setattr(runner, "attach_partition", fail)
+    job_id = queue_job(clean_db, seeded)
+    killed = tmp_path / job_dir(seeded.project_id, job_id) / "run-killed.part"
+    killed.mkdir(parents=True)
+    (killed / "results.parquet").write_bytes(b"half")
+    _run(clean_db, tmp_path)
+    assert _job(clean_db, job_id)[0] == "failed"
+    assert not killed.exists()

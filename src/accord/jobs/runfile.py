@@ -97,3 +97,10 @@ def remove_other_runs(data_dir: Path, relative: Path) -> None:
     for path in (data_dir / relative).parent.glob("run-*"):
         if path.name != relative.name:
             shutil.rmtree(path, ignore_errors=True)
+
+
+def remove_partial_runs(data_dir: Path, project_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    """Before a job runs: drop the `.part` folders its killed attempts left (nobody names
+    them, and only one attempt of a job runs at a time)."""
+    for path in (data_dir / job_dir(project_id, job_id)).glob("run-*.part"):
+        shutil.rmtree(path, ignore_errors=True)

@@ -28,7 +28,7 @@ from accord.jobs.partition import (
     index_partition,
 )
 from accord.jobs.records import RESULT_COLUMNS, result_batches, write_side_files
-from accord.jobs.runfile import RunWriter, new_run_dir, remove_other_runs
+from accord.jobs.runfile import RunWriter, new_run_dir, remove_other_runs, remove_partial_runs
 
 
 def run_reconcile_job(
@@ -43,6 +43,7 @@ def run_reconcile_job(
     seconds: dict[str, float] = {}
     start = time.perf_counter()
     control.progress("loading", 0.0)
+    remove_partial_runs(data_dir, job.project_id, job.id)
     with engine.connect() as conn:
         inputs = load_inputs(conn, job, data_dir)
     left = without_manual_matches(inputs.left, inputs.rules.left.id, inputs.decisions, "left")
