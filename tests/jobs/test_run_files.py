@@ -68,13 +68,20 @@ def test_a_stored_run_names_its_folder_and_the_rows_hold_no_details(
     assert count > 120
 
 
-def test_a_run_that_does_not_commit_leaves_no_files_and_no_rows(
-    clean_db: str, tmp_path: Path, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def attach_fails(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The job's final transaction fails: nothing of the run may commit."""
+
     def fail(*_: object) -> None:
         raise RuntimeError("the database went away while indexing")
 
     monkeypatch.setattr(runner, "attach_partition", fail)
+
+
+@pytest.mark.usefixtures("attach_fails")
+def test_a_run_that_does_not_commit_leaves_no_files_and_no_rows(
+    clean_db: str, tmp_path: Path, seeded: Seeded
+) -> None:
     job_id = queue_job(clean_db, seeded)
     _run(clean_db, tmp_path)
     status, results_dir, count = _job(clean_db, job_id)
@@ -185,13 +192,10 @@ def test_a_run_whose_commit_went_through_despite_an_error_keeps_its_files(
     ]
 
 
+@pytest.mark.usefixtures("attach_fails")
 def test_a_new_attempt_removes_what_a_killed_one_was_writing_even_if_it_fails(
-    clean_db: str, tmp_path: Path, seeded: Seeded, monkeypatch: pytest.MonkeyPatch
+    clean_db: str, tmp_path: Path, seeded: Seeded
 ) -> None:
-    def fail(*_: object) -> None:
-        raise RuntimeError("the database went away while indexing")
-
-    monkeypatch.setattr(runner, "attach_partition", fail)
     job_id = queue_job(clean_db, seeded)
     killed = tmp_path / job_dir(seeded.project_id, job_id) / "run-killed.part"
     killed.mkdir(parents=True)
