@@ -167,7 +167,9 @@ def time_service(left: Path, right: Path, admin_url: str, work: Path) -> dict[st
         done = _wait(lambda: _finished(api, project, job), 1800, "the job")
         phases["job (queue to stored)"] = time.perf_counter() - mark
         total = time.perf_counter() - started
+        reading = _time_reading(api, f"/projects/{project}/jobs/{job}")
         return {
+            "reading_s": reading,
             "total_s": total,
             "phases_s": phases,
             "job_phase_seconds": done["phase_seconds"],
@@ -186,6 +188,28 @@ def time_service(left: Path, right: Path, admin_url: str, work: Path) -> dict[st
             proc.wait(30)
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _time_reading(api: httpx.Client, job_path: str) -> dict[str, float]:
+    """After the job (not in the service's total): a page of results, one of left-overs
+    filtered by kind, and the whole CSV export streamed to nowhere."""
+    timed: dict[str, float] = {}
+    for name, params in (
+        ("first page of 100", {"limit": "100"}),
+        ("page of unmatched_left", {"limit": "100", "kind": "unmatched_left"}),
+    ):
+        mark = time.perf_counter()
+        api.get(f"{job_path}/results", params=params).raise_for_status()
+        timed[name] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    size = 0
+    with api.stream("GET", f"{job_path}/export", params={"format": "csv"}) as response:
+        response.raise_for_status()
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+    timed["export csv (all results)"] = time.perf_counter() - mark
+    timed["export csv MiB"] = size / 2**20
+    return timed
 
 
 def _live(api: httpx.Client) -> bool:
@@ -235,6 +259,8 @@ def main() -> None:
     for step, seconds in service["job_phase_seconds"].items():
         print(f"| worker: {step} | {seconds:.1f} |")
     print(f"| **service total, upload to results stored** | **{service['total_s']:.1f}** |")
+    for step, seconds in service["reading_s"].items():
+        print(f"| after: {step} | {seconds:.2f} |")
     print(
         f"\noverhead over the CLI: {report['overhead']:+.0%}; the service's own seconds (all but "
         f"the engine): {report['service_own_s']:.1f}; results stored: "
