@@ -10,6 +10,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from accord.engine.ingest.sql import quote_literal
+
 SimpleStep = Literal[
     "lower",
     "upper",
@@ -120,10 +122,6 @@ BUILTIN_NORMALISERS: dict[str, list[NormaliserStep]] = {
 }
 
 
-def _quote(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def _tokens_sql(expr: str) -> str:
     return f"string_split(trim(regexp_replace({expr}, '\\s+', ' ', 'g')), ' ')"
 
@@ -132,10 +130,12 @@ def step_sql(step: NormaliserStep, expr: str) -> str:
     """SQL applying one step to the VARCHAR expression `expr`."""
     if isinstance(step, ReplaceStep):
         for old, new in step.replace.items():
-            expr = f"replace({expr}, {_quote(old)}, {_quote(new)})"
+            expr = f"replace({expr}, {quote_literal(old)}, {quote_literal(new)})"
         return expr
     if isinstance(step, WordsStep):
-        cases = " ".join(f"WHEN {_quote(k)} THEN {_quote(v)}" for k, v in step.words.items())
+        cases = " ".join(
+            f"WHEN {quote_literal(k)} THEN {quote_literal(v)}" for k, v in step.words.items()
+        )
         mapped = f"list_transform({_tokens_sql(expr)}, lambda t: CASE t {cases} ELSE t END)"
         return f"array_to_string(list_filter({mapped}, lambda t: t <> ''), ' ')"
     if isinstance(step, WordPrefixStep):
@@ -161,7 +161,7 @@ def step_sql(step: NormaliserStep, expr: str) -> str:
         "first_word": f"{_tokens_sql(expr)}[1]",
     }
     if step == "legal_forms":
-        forms = ", ".join(_quote(w) for w in LEGAL_FORMS)
+        forms = ", ".join(quote_literal(w) for w in LEGAL_FORMS)
         kept = f"list_filter({_tokens_sql(expr)}, lambda t: lower(t) NOT IN ({forms}))"
         return f"array_to_string({kept}, ' ')"
     return simple[step]

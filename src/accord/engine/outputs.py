@@ -5,22 +5,12 @@ from __future__ import annotations
 import pyarrow as pa
 
 from accord.engine.explain import match_rows_sql
+from accord.engine.ingest.sql import quote_literal
 from accord.engine.leftovers import reasons_sql
-from accord.engine.workspace import ROW, SideKey, Workspace, quote
+from accord.engine.workspace import ROW, SideKey, Workspace, pass_names_sql, quote
 
 # Candidates listed per left-over record; the lowest ids, so the list is order-independent.
 MAX_LISTED = 20
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _pass_names_sql(ws: Workspace) -> str:
-    rows = ", ".join(
-        f"({i}, {_literal(p.name)}, '{p.action}')" for i, p in enumerate(ws.rules.passes)
-    )
-    return f"(VALUES {rows}) AS passes(pass_no, pass_name, action)"
 
 
 def _number_matches(ws: Workspace) -> None:
@@ -57,7 +47,7 @@ def matches_table(ws: Workspace) -> pa.Table:
     parts = [
         ws.con.sql(
             f"""
-            SELECT match_id, {_literal(match_pass.name)} AS pass, kind,
+            SELECT match_id, {quote_literal(match_pass.name)} AS pass, kind,
                    CASE WHEN {match_pass.action == "suggest"} THEN 'suggested'
                         WHEN len(differences) > 0 THEN 'matched_with_differences'
                         ELSE 'matched' END AS status,
@@ -92,7 +82,7 @@ def unmatched_table(ws: Workspace, side: SideKey) -> pa.Table:
         FROM u
         JOIN {ws.side(side).rows} s ON s._row = u._row
         LEFT JOIN candidate_ids ON candidate_ids._row = u._row
-        LEFT JOIN {_pass_names_sql(ws)} ON passes.pass_no = u.pass_no
+        LEFT JOIN {pass_names_sql(ws.rules)} ON passes.pass_no = u.pass_no
         ORDER BY s.{own_id}, u._row
         """
     ).to_arrow_table()

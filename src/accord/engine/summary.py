@@ -7,7 +7,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from accord.engine.workspace import SideKey, Workspace
+from accord.engine.workspace import SideKey, Workspace, pass_names_sql
 
 
 def _amount_total(table: pa.Table, column: str | None) -> float | None:
@@ -24,15 +24,12 @@ def _matched_amounts(
     data = ws.side(side)
     amount = data.spec.amount
     total = f'round(sum(CAST(s."{amount}" AS DOUBLE)), 2)' if amount else "NULL"
-    passes = ", ".join(
-        f"({i}, '{p.name.replace(chr(39), chr(39) * 2)}')" for i, p in enumerate(ws.rules.passes)
-    )
     rows = ws.con.execute(
         f"""
         SELECT {group_by} AS grp, count(*), {total}
         FROM taken t JOIN matches m ON m.match_no = t.match_no
         JOIN {data.rows} s ON s._row = t._row
-        JOIN (VALUES {passes}) p(pass_no, pass_name) ON p.pass_no = m.pass_no
+        JOIN {pass_names_sql(ws.rules)} ON passes.pass_no = m.pass_no
         WHERE t.side = '{side}' GROUP BY grp
         """
     ).fetchall()
@@ -78,7 +75,7 @@ def build_summary(
     matched_left = left_rows - unmatched_left.num_rows
     matched_right = right_rows - unmatched_right.num_rows
     pass_order = [p.name for p in ws.rules.passes]
-    by_pass = _breakdown(ws, matches, "pass", "p.pass_name")
+    by_pass = _breakdown(ws, matches, "pass", "passes.pass_name")
     return {
         "left": {
             "name": ws.left.spec.name or "left",

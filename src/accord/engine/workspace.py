@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from accord.engine.derive import derive
+from accord.engine.ingest.sql import quote_literal
 from accord.engine.normalise import BUILTIN_NORMALISERS, NormaliserStep
 from accord.engine.rules import (
     ComparedField,
@@ -39,6 +40,15 @@ class RulesDataMismatch(ValueError):
 def quote(name: str) -> str:
     """A SQL identifier for any column name."""
     return '"' + name.replace('"', '""') + '"'
+
+
+def pass_names_sql(rules: RuleSet) -> str:
+    """The passes as a table to join on `pass_no`: passes(pass_no, pass_name, action)."""
+    rows = ", ".join(
+        f"({i}, {quote_literal(p.name)}, {quote_literal(p.action)})"
+        for i, p in enumerate(rules.passes)
+    )
+    return f"(VALUES {rows}) AS passes(pass_no, pass_name, action)"
 
 
 @dataclass
