@@ -20,6 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from accord.engine import ReconcileResult, RuleSet
+from accord.engine.ingest.sql import quote_identifier as _q
 from accord.jobs.compact import compact_explanation_sql
 from accord.jobs.runfile import ID_COLUMN_KEY, ROW_GROUP_ROWS
 
@@ -51,10 +52,6 @@ DECISIONS_SCHEMA = pa.schema(
         ("note", pa.string()),
     ]
 )
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _side_amounts_sql(alias: str, id_column: str, amount: str | None) -> str:

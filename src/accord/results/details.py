@@ -24,6 +24,7 @@ import pyarrow.parquet as pq
 from anyio import to_thread
 
 from accord.db.models import ReconciliationResult
+from accord.engine.ingest.sql import quote_identifier
 from accord.errors import AccordError
 from accord.jobs.runfile import ID_COLUMN_KEY, RESULTS, SIDE_FILES
 from accord.logging import get_logger
@@ -94,11 +95,6 @@ def side_id_column(schema: pa.Schema) -> str:
     return str((schema.metadata or {})[ID_COLUMN_KEY].decode())
 
 
-def quoted(name: str) -> str:
-    """A column name as a DuckDB identifier."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _as_text(ids: pa.ChunkedArray) -> pa.ChunkedArray:
     """The ids as the worker's DuckDB wrote them as text (Arrow's casts differ: 1.0 is "1")."""
     con = duckdb.connect()
@@ -167,9 +163,9 @@ def read_records(run_dir: Path, side: Side, ids: Iterable[str]) -> dict[str, dic
         con.register("wanted", pa.table({"id": wanted}))
         # Picked by the ids' text as DuckDB writes it, as the worker named the records.
         rows = con.execute(
-            f"SELECT CAST({quoted(id_column)} AS VARCHAR), "  # noqa: S608 - a quoted identifier
+            f"SELECT CAST({quote_identifier(id_column)} AS VARCHAR), "  # noqa: S608 - a quoted identifier
             "CAST(to_json(picked) AS VARCHAR) FROM picked "
-            f"WHERE CAST({quoted(id_column)} AS VARCHAR) IN (SELECT id FROM wanted)"
+            f"WHERE CAST({quote_identifier(id_column)} AS VARCHAR) IN (SELECT id FROM wanted)"
         ).fetchall()
     finally:
         con.close()

@@ -19,8 +19,9 @@ from sqlalchemy import BigInteger, ColumnElement, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from accord.db.models import ReconciliationResult as Result
+from accord.engine.ingest.sql import quote_identifier, quote_literal
 from accord.jobs.runfile import RESULTS, SIDE_FILES
-from accord.results.details import READ_ERRORS, quoted, side_id_column, unreadable
+from accord.results.details import READ_ERRORS, side_id_column, unreadable
 from accord.results.filters import ResultFilter, filter_clauses
 from accord.results.jobs import JobAccess
 
@@ -37,12 +38,11 @@ def _matching_records_sql(path: Path) -> str:
     """Ids of the side file's records whose lower-cased text fields hold `$q`."""
     schema = pq.read_schema(path)
     id_column = side_id_column(schema)
-    texts = [quoted(f.name) for f in schema if pa.types.is_string(f.type)]
+    texts = [quote_identifier(f.name) for f in schema if pa.types.is_string(f.type)]
     text = f"lower(concat_ws(' ', {', '.join(texts)}))" if texts else "''"
-    source = str(path).replace("'", "''")
     return (
-        f"SELECT CAST({quoted(id_column)} AS VARCHAR) AS id "  # noqa: S608 - quoted names
-        f"FROM read_parquet('{source}') WHERE contains({text}, $q)"
+        f"SELECT CAST({quote_identifier(id_column)} AS VARCHAR) AS id "  # noqa: S608 - quoted names
+        f"FROM read_parquet({quote_literal(str(path))}) WHERE contains({text}, $q)"
     )
 
 
