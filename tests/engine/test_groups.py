@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from itertools import combinations
 from typing import Any
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 from tests.engine.helpers import equal, one_pass, pairs, reasons, rules, run, side, window
 
@@ -160,3 +164,35 @@ def test_the_member_limit_counts_members_sharing_the_same_values() -> None:
     result = run(left, right, rules(spec, left=named, right=named))
     assert pairs(result) == set()
     assert "more than 5" in result.unmatched_left.column("reason_detail")[0].as_py()
+
+
+@given(
+    st.lists(st.integers(1, 12), min_size=2, max_size=8),
+    st.integers(2, 30),
+    st.sampled_from([1, -1]),
+    st.sampled_from([0.0, 1.0]),
+)
+@example([5, 5], 11, -1, 1.0)  # equal members, the sum at the tolerance's edge
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_group_search_agrees_with_brute_force(
+    amounts: list[int], target: int, sign: int, absolute: float
+) -> None:
+    # Every subset of 2..4 members within the tolerance counts: exactly one is a match,
+    # several are ambiguous, none leaves the payment without a group.
+    left = side([("PAY", 5, f"{sign * target}.00", "V", None)])
+    right = side([(f"I{i}", 1 + i % 5, f"{sign * a}.00", "V", None) for i, a in enumerate(amounts)])
+    spec = group_pass()
+    spec["group"]["sum"]["absolute"] = absolute
+    fitting = [
+        tuple(f"I{i}" for i in subset)
+        for size in range(2, 5)
+        for subset in combinations(range(len(amounts)), size)
+        if abs(sum(amounts[i] for i in subset) - target) <= absolute
+    ]
+    result = run(left, right, rules(spec))
+    if len(fitting) == 1:
+        assert pairs(result) == {(("PAY",), fitting[0])}
+    else:
+        assert pairs(result) == set()
+        expected = "ambiguous" if fitting else "no_candidate"
+        assert reasons(result, "left")["PAY"] == expected

@@ -87,7 +87,7 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
             ON c.o_row = a.o_row AND c.g = a.g
         GROUP BY o_row;
         CREATE OR REPLACE TEMP TABLE members AS
-        SELECT *, row_number() OVER (PARTITION BY o_row ORDER BY m_row) AS ord
+        SELECT *, row_number() OVER (PARTITION BY o_row ORDER BY abs(units), m_row) AS ord
         FROM members_all a
         SEMI JOIN (SELECT * FROM member_counts WHERE n BETWEEN 2 AND {spec.max_candidates}) c
             ON c.o_row = a.o_row AND c.g = a.g;
@@ -115,7 +115,7 @@ def _solutions_of_slice(ws: Workspace, max_size: int, exact: bool, which: str) -
     """Table `solutions`(o_row, rows, score): every subset of members hitting its target.
 
     Meet in the middle: a subset of size s is a run of the first ceil(s/2) members (in
-    `ord` order) followed by the last floor(s/2), found by a hash join on the amount the
+    `ord` order: by size, then row) followed by the last floor(s/2), found by a hash join on the amount the
     first part still misses. Only parts up to half the group size are ever enumerated,
     and their members are kept in plain columns (m1, m2, ...): lists only for solutions.
     """
@@ -146,16 +146,24 @@ def _solutions_of_slice(ws: Workspace, max_size: int, exact: bool, which: str) -
         rows = ", ".join(
             [f"h.m{i}" for i in range(1, head + 1)] + [f"t.m{i}" for i in range(1, tail + 1)]
         )
+        # Members are in order of size and share the target's sign, so the head holds the
+        # smallest: its mean is at most the subset's, the tail's at least (prunes both sides).
+        heads = (
+            f"(SELECT * FROM part_{head} WHERE abs(total) * {size} <= {head} * (abs(target) + tol))"
+        )
+        tails = (
+            f"(SELECT * FROM part_{tail} WHERE abs(total) * {size} >= {tail} * (abs(target) - tol))"
+        )
         if exact:  # the tail's total is exactly what the head misses
             lookup = (
-                f"FROM part_{head} h JOIN part_{tail} t ON t.o_row = h.o_row AND t.g = h.g "
+                f"FROM {heads} h JOIN {tails} t ON t.o_row = h.o_row AND t.g = h.g "
                 f"AND t.total = h.target - h.total"
             )
         else:  # bands one tolerance wide, the head looking in its band and both neighbours
             lookup = (
                 f"FROM (SELECT *, floor((target - total) / (tol + 1))::BIGINT + o AS band "
-                f"FROM part_{head}, range(-1, 2) AS shift(o)) h "
-                f"JOIN (SELECT *, floor(total / (tol + 1))::BIGINT AS band FROM part_{tail}) t "
+                f"FROM {heads}, range(-1, 2) AS shift(o)) h "
+                f"JOIN (SELECT *, floor(total / (tol + 1))::BIGINT AS band FROM {tails}) t "
                 f"ON t.o_row = h.o_row AND t.g = h.g AND t.band = h.band"
             )
         con.execute(
