@@ -5,12 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from anyio import to_thread
 
+from accord.exports.batches import ExportBatch
 from accord.exports.rows import ExportLayout
 from accord.exports.writers import ParquetFile, XlsxFile
 
@@ -21,7 +22,7 @@ async def build_export_file(
     file_format: FileFormat,
     tmp_dir: Path,
     layout: ExportLayout,
-    batches: AsyncGenerator[Sequence[Any]],
+    batches: AsyncGenerator[ExportBatch],
 ) -> Path:
     """Write every batch to a new temporary file and return its path (the caller deletes it)."""
     tmp_dir.mkdir(parents=True, exist_ok=True)

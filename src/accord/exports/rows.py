@@ -3,21 +3,26 @@
 A side with several records (a one-to-many match) puts their values in one cell, joined by
 "; ". Text that a spreadsheet would run as a formula is neutralised by `neutralise` for the
 spreadsheet formats; Parquet keeps every value as it is.
+
+Every cell is kept as the text `str()` gives its value (None stays None: an empty cell) and
+its kind, which says how a spreadsheet gets it (writers.py): a number, a boolean or text.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, Text, cast, select
 
 from accord.db.models import ReconciliationResult as Result
 
 # Leading characters that make Excel, LibreOffice or Sheets evaluate a cell (OWASP CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 JOIN = "; "
+# A cell's kind.
+TEXT, NUMBER, BOOLEAN = 0, 1, 2
 
 OUTCOME_COLUMNS = (
     "result_id",
@@ -35,25 +40,27 @@ OUTCOME_COLUMNS = (
     "candidates",
     "differences",
 )
+# The database's JSON and numeric columns as their text: decoding them per row in Python
+# cost more than the rest of the export. `amount::text` is what `str()` of its Decimal gives.
 _SELECTED = (
     Result.id,
     Result.kind,
     Result.match_status,
     Result.pass_name,
     Result.score,
-    Result.amount,
+    cast(Result.amount, Text),
     Result.review_status,
     Result.review_note,
-    Result.left_ids,
-    Result.right_ids,
+    cast(Result.left_ids, Text),
+    cast(Result.right_ids, Text),
     Result.reason,
-    Result.reason_detail,
-    # Details: taken from the run file by `ordinal` (exports/source.py), or from these columns
-    # for rows a reviewer added; `flatten` gets the row without the ordinal.
+    cast(Result.reason_detail, Text),
+    # Details: taken from the run files by `ordinal` (exports/records.py), or from these
+    # columns for rows a reviewer added.
     Result.ordinal,
-    Result.differences,
-    Result.left_records,
-    Result.right_records,
+    cast(Result.differences, Text),
+    cast(Result.left_records, Text),
+    cast(Result.right_records, Text),
 )
 
 
@@ -62,6 +69,17 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def cell(value: Any) -> tuple[str | None, int]:
+    """A value's text, as `str()` writes it (None stays None), and its kind."""
+    if value is None:
+        return None, TEXT
+    if isinstance(value, bool):
+        return str(value), BOOLEAN
+    if isinstance(value, int | float | Decimal):
+        return str(value), NUMBER
+    return str(value), TEXT
 
 
 def _side_fields(rules: dict[str, Any], side: str) -> list[str]:
@@ -92,46 +110,9 @@ class ExportLayout:
             *(f"right.{f}" for f in self.right_fields),
         ]
 
-    def flatten(self, row: Sequence[Any]) -> list[Any]:
-        (
-            result_id,
-            kind,
-            match_status,
-            pass_name,
-            score,
-            amount,
-            review_status,
-            review_note,
-            left_ids,
-            right_ids,
-            reason,
-            reason_detail,
-            differences,
-            left_records,
-            right_records,
-        ) = row
-        detail = reason_detail if isinstance(reason_detail, dict) else {}
-        return [
-            result_id,
-            kind,
-            match_status,
-            pass_name,
-            score,
-            amount,
-            review_status,
-            review_note,
-            JOIN.join(left_ids),
-            JOIN.join(right_ids),
-            reason,
-            detail.get("detail"),
-            JOIN.join(str(c) for c in detail.get("candidates") or []) or None,
-            _differences(differences),
-            *(_field(left_records, f) for f in self.left_fields),
-            *(_field(right_records, f) for f in self.right_fields),
-        ]
 
-
-def _field(records: list[dict[str, Any]], name: str) -> Any:
+def field_value(records: list[dict[str, Any]], name: str) -> Any:
+    """A field of a side's records: one record's value as it is, several joined as text."""
     values = [r.get(name) for r in records]
     if len(values) == 1:
         return values[0]
@@ -139,7 +120,7 @@ def _field(records: list[dict[str, Any]], name: str) -> Any:
     return JOIN.join(present) if present else None
 
 
-def _differences(differences: Any) -> str | None:
+def differences_text(differences: Any) -> str | None:
     if not differences:
         return None
     return JOIN.join(
@@ -147,5 +128,5 @@ def _differences(differences: Any) -> str | None:
     )
 
 
-def export_query() -> Select[Any]:
+def export_query() -> Select[*tuple[Any, ...]]:
     return select(*_SELECTED).order_by(Result.id)

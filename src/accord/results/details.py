@@ -76,7 +76,7 @@ def _groups(metadata: pq.FileMetaData, column: int, keys: list[Any]) -> list[int
     return groups
 
 
-def _lookup(path: Path, key: str, keys: Iterable[Any], columns: list[str]) -> pa.Table:
+def lookup_rows(path: Path, key: str, keys: Iterable[Any], columns: list[str]) -> pa.Table:
     """The rows of `path` whose `key` is one of `keys`, reading only groups that may hold them."""
     wanted = sorted(set(keys))
     parquet = pq.ParquetFile(path)
@@ -176,7 +176,7 @@ def read_details(run_dir: Path, wanted: Collection[Wanted]) -> dict[int, ResultD
     """The details of the wanted results, by ordinal."""
     if not wanted:
         return {}
-    results = _lookup(
+    results = lookup_rows(
         run_dir / RESULTS, "ordinal", (w.ordinal for w in wanted), ["explanation", "differences"]
     )
     records = {

@@ -1,0 +1,151 @@
+"""Both sides' records as export cells: the fields the export shows, rendered once per export,
+then joined to each batch's results in DuckDB.
+
+A batch of 20,000 results out of a million names records scattered over (nearly) every row
+group of the side files, so reading them batch by batch read the side files whole each time;
+the export's fields are read once instead (one side's few columns, about what one such batch
+read). A value's text is what `str()` gives of it once the record is read as JSON, as pages
+read records (results/details.py): text and integers as they are, other types through the
+JSON DuckDB writes, decoded once per distinct value.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from accord.engine.ingest.sql import quote_identifier
+from accord.exports.rows import NUMBER, TEXT, cell, field_value
+from accord.results.details import side_id_column
+
+SIDES = ("left", "right")
+
+
+def constant(kind: int, count: int) -> pa.Array:
+    return pa.repeat(pa.scalar(kind, pa.int8()), count)
+
+
+def _json_cells(con: duckdb.DuckDBPyConnection, values: pa.ChunkedArray) -> tuple[Any, Any]:
+    con.register("field_values", pa.table({"v": values}))
+    try:
+        as_json = con.sql("SELECT CAST(to_json(v) AS VARCHAR) FROM field_values").to_arrow_table()
+    finally:
+        con.unregister("field_values")
+    encoded = pc.dictionary_encode(as_json.column(0).combine_chunks())
+    decoded = [cell(json.loads(v)) for v in encoded.dictionary.to_pylist()]
+    texts = pa.array([text for text, _ in decoded], pa.string()).take(encoded.indices)
+    kinds = pa.array([kind for _, kind in decoded], pa.int8()).take(encoded.indices)
+    return texts, pc.fill_null(kinds, TEXT)
+
+
+def _field_cells(con: duckdb.DuckDBPyConnection, values: pa.ChunkedArray) -> tuple[Any, Any]:
+    """Texts and kinds of one field of every record."""
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return values.cast(pa.string()), constant(TEXT, len(values))
+    if pa.types.is_integer(values.type):
+        return values.cast(pa.string()), constant(NUMBER, len(values))
+    return _json_cells(con, values)
+
+
+class SideRecords:
+    """One side's records: `id` as DuckDB writes it as text (as the results name them), then
+    per field its text `t<i>` and kind `k<i>`; none without a run folder."""
+
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, side: str, path: Path | None, fields: list[str]
+    ) -> None:
+        self.side = side
+        self.fields = fields
+        columns: dict[str, Any] = {"id": pa.array([], pa.string())}
+        for i in range(len(fields)):
+            columns |= {f"t{i}": pa.array([], pa.string()), f"k{i}": pa.array([], pa.int8())}
+        if path is not None:
+            parquet = pq.ParquetFile(path)
+            id_column = side_id_column(parquet.schema_arrow)
+            present = [f for f in fields if f in parquet.schema_arrow.names]
+            records = parquet.read(columns=list(dict.fromkeys([id_column, *present])))
+            con.register("side_file", records)
+            try:
+                id_text = f"CAST({quote_identifier(id_column)} AS VARCHAR)"
+                ids = con.sql(f"SELECT {id_text} FROM side_file")  # noqa: S608 - a quoted name
+                columns["id"] = ids.to_arrow_table().column(0)
+            finally:
+                con.unregister("side_file")
+            for i, name in enumerate(fields):
+                if name in present:
+                    columns[f"t{i}"], columns[f"k{i}"] = _field_cells(con, records[name])
+                else:  # a record without the field: None, as `dict.get` said
+                    columns[f"t{i}"] = pa.nulls(records.num_rows, pa.string())
+                    columns[f"k{i}"] = constant(TEXT, records.num_rows)
+        self.table = pa.table(columns).combine_chunks()
+
+    def cells(
+        self, con: duckdb.DuckDBPyConnection, ids: pa.Table, own_records: dict[int, str | None]
+    ) -> list[tuple[pa.Array, pa.Array]]:
+        """Texts and kinds of the side's fields for each row of `ids` (`row`, `ordinal`,
+        `left_list`, `right_list`: the batch's rows and their ids, registered as `ids`);
+        rows without an ordinal (a reviewer's) bring their records as JSON, by row."""
+        if not self.fields:
+            return []
+        # Only the records the batch names go to DuckDB: a hash of its ids, not of them all.
+        wanted = pc.unique(pc.list_flatten(ids[f"{self.side}_list"]))
+        picked = self.table.take(pc.indices_nonzero(pc.is_in(self.table["id"], wanted)))
+        con.register("picked", picked)
+        con.register("reviewed", self._reviewed(own_records))
+        try:
+            found = con.sql(_cells_sql(self.side, len(self.fields))).to_arrow_table()
+        finally:
+            con.unregister("picked")
+            con.unregister("reviewed")
+        return [
+            (
+                found.column(2 * i).combine_chunks(),
+                found.column(2 * i + 1).combine_chunks().cast(pa.int8()),
+            )
+            for i in range(len(self.fields))
+        ]
+
+    def _reviewed(self, own_records: dict[int, str | None]) -> pa.Table:
+        """The cells of rows a reviewer added, from the records they keep (rows.field_value)."""
+        cells = [
+            [cell(field_value(json.loads(text or "null") or [], name)) for name in self.fields]
+            for text in own_records.values()
+        ]
+        columns: dict[str, pa.Array] = {"row": pa.array(list(own_records), pa.int64())}
+        for i in range(len(self.fields)):
+            columns[f"t{i}"] = pa.array([row[i][0] for row in cells], pa.string())
+            columns[f"k{i}"] = pa.array([row[i][1] for row in cells], pa.int8())
+        return pa.table(columns)
+
+
+def _cells_sql(side: str, count: int) -> str:
+    """Per row of `ids`: each field of the side's records, sorted by id; one record's value as
+    it is, several records' present values joined as text (rows.field_value). Rows naming one
+    record (most) skip the ordered aggregate, which costs ten times the join."""
+    names = range(count)
+    fields = ", ".join(f"r.t{i}, r.k{i}" for i in names)
+    joined = ", ".join(
+        f"string_agg(t{i}, '; ' ORDER BY id) AS t{i}, "
+        f"CASE WHEN count(*) = 1 THEN any_value(k{i}) ELSE {TEXT} END AS k{i}"
+        for i in names
+    )
+    cells = ", ".join(f"c.t{i}, coalesce(c.k{i}, {TEXT}) AS k{i}" for i in names)
+    return f"""
+        WITH wanted AS (
+            SELECT row, unnest({side}_list) AS id, len({side}_list) AS named
+            FROM ids WHERE ordinal IS NOT NULL
+        ),
+        found AS (SELECT w.row, w.named, w.id, {fields} FROM wanted w JOIN picked r USING (id)),
+        cells AS (
+            SELECT row, {", ".join(f"t{i}, k{i}" for i in names)} FROM found WHERE named = 1
+            UNION ALL SELECT row, {joined} FROM found WHERE named > 1 GROUP BY row
+            UNION ALL SELECT * FROM reviewed
+        )
+        SELECT {cells} FROM ids LEFT JOIN cells c USING (row) ORDER BY ids.row
+    """  # noqa: S608 - names of our own tables and columns
