@@ -133,7 +133,14 @@ def test_parquet_export_keeps_values_as_they_are(world: World) -> None:
 
 
 def test_export_takes_the_listing_filters(world: World) -> None:
-    for params in ({"kind": "unmatched_left"}, {"exceptions": "true"}, {"pass": "amount_date"}):
+    for params in (
+        {"kind": "unmatched_left"},
+        {"exceptions": "true"},
+        {"pass": "amount_date"},
+        {"kind": ["matched", "unmatched_right"], "score_min": "0.5"},
+        {"amount_min": "100.5", "amount_max": "2000", "review_status": "pending"},
+        {"q": "INV-0000"},
+    ):
         listed = [r["id"] for r in world.all_results(limit=1000, **params)]
         text = _download(world, format="csv", **params).decode("utf-8-sig")
         exported = [int(r["result_id"]) for r in csv.DictReader(io.StringIO(text, newline=""))]

@@ -31,14 +31,27 @@ def constant(kind: int, count: int) -> pa.Array:
     return pa.repeat(pa.scalar(kind, pa.int8()), count)
 
 
+def _json_cell(text: str) -> tuple[str | None, int]:
+    """`cell(json.loads(text))`, without decoding the common values: text with nothing
+    escaped, and numbers (which `json` reads with `int` or `float` as here)."""
+    if text[0] == '"' and "\\" not in text:
+        return text[1:-1], TEXT
+    if text[0].isdigit() or (text[0] == "-" and text[1:2].isdigit()):
+        number = float(text) if "." in text or "e" in text or "E" in text else int(text)
+        return str(number), NUMBER
+    return cell(json.loads(text))
+
+
 def _json_cells(con: duckdb.DuckDBPyConnection, values: pa.ChunkedArray) -> tuple[Any, Any]:
+    """Texts and kinds of values of any other type, from the JSON DuckDB writes of them (as
+    pages read records), each distinct value decoded once."""
     con.register("field_values", pa.table({"v": values}))
     try:
         as_json = con.sql("SELECT CAST(to_json(v) AS VARCHAR) FROM field_values").to_arrow_table()
     finally:
         con.unregister("field_values")
     encoded = pc.dictionary_encode(as_json.column(0).combine_chunks())
-    decoded = [cell(json.loads(v)) for v in encoded.dictionary.to_pylist()]
+    decoded = [_json_cell(v) for v in encoded.dictionary.to_pylist()]
     texts = pa.array([text for text, _ in decoded], pa.string()).take(encoded.indices)
     kinds = pa.array([kind for _, kind in decoded], pa.int8()).take(encoded.indices)
     return texts, pc.fill_null(kinds, TEXT)

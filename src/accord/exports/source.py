@@ -40,12 +40,20 @@ async def result_batches(
         raise unreadable(results_dir, exc) from None
     try:
         async with engine.connect() as conn:
-            stream = await conn.stream(query, execution_options={"yield_per": BATCH_ROWS})
-            async for rows in stream.partitions(BATCH_ROWS):
-                try:
-                    batch = await to_thread.run_sync(builder.build, rows)
-                except READ_ERRORS as exc:
-                    raise unreadable(results_dir, exc) from None
-                yield batch
+            # SQLAlchemy builds the query; psycopg's server-side cursor hands back plain tuples
+            # (SQLAlchemy's rows cost more than the rest of a batch's fetching).
+            compiled = query.compile(
+                dialect=conn.dialect, compile_kwargs={"render_postcompile": True}
+            )
+            raw = (await conn.get_raw_connection()).driver_connection
+            assert raw is not None
+            async with raw.cursor(name="export") as cursor:
+                await cursor.execute(str(compiled), compiled.params)
+                while rows := await cursor.fetchmany(BATCH_ROWS):
+                    try:
+                        batch = await to_thread.run_sync(builder.build, rows)
+                    except READ_ERRORS as exc:
+                        raise unreadable(results_dir, exc) from None
+                    yield batch
     finally:
         await to_thread.run_sync(builder.close)
