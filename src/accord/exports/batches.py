@@ -60,7 +60,7 @@ class BatchBuilder:
         self.con = duckdb.connect()
         try:
             self.records = [
-                SideRecords(self.con, side, run_dir / SIDE_FILES[side] if run_dir else None, fields)
+                SideRecords(self.con, side, run_dir and run_dir / SIDE_FILES[side], fields)
                 for side, fields in zip(
                     SIDES, (layout.left_fields, layout.right_fields), strict=True
                 )
