@@ -22,10 +22,16 @@ from accord.exports.rows import JOIN, NUMBER, TEXT, ExportLayout, cell, differen
 from accord.jobs.runfile import RESULTS, SIDE_FILES
 from accord.results.details import lookup_rows
 
+# Each side's ids as a list, and the first (null if none), in the rows' order.
 _IDS = """
-    SELECT row, ordinal, from_json(left_ids, '["VARCHAR"]') AS left_list,
-           from_json(right_ids, '["VARCHAR"]') AS right_list
-    FROM batch_ids ORDER BY row
+    SELECT row, ordinal, left_list, left_list[1] AS left_first, right_list,
+           right_list[1] AS right_first
+    FROM (
+        SELECT row, ordinal, from_json(left_ids, '["VARCHAR"]') AS left_list,
+               from_json(right_ids, '["VARCHAR"]') AS right_list
+        FROM batch_ids
+    )
+    ORDER BY row
 """
 
 

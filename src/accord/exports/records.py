@@ -101,64 +101,72 @@ class SideRecords:
     def cells(
         self, con: duckdb.DuckDBPyConnection, ids: pa.Table, own_records: dict[int, str | None]
     ) -> list[tuple[pa.Array, pa.Array]]:
-        """Texts and kinds of the side's fields for each row of `ids` (`row`, `ordinal`,
-        `left_list`, `right_list`: the batch's rows and their ids, registered as `ids`);
-        rows without an ordinal (a reviewer's) bring their records as JSON, by row."""
+        """Texts and kinds of the side's fields for each row of `ids` (batches.py: the batch's
+        rows, their ordinal and ids, registered as `ids`); rows without an ordinal (a
+        reviewer's) bring their records as JSON, by row."""
         if not self.fields:
             return []
-        # Only the records the batch names go to DuckDB: a hash of its ids, not of them all.
+        names = range(len(self.fields))
+        # Only the records the batch names take part: a hash of its ids, not of them all.
         wanted = pc.unique(pc.list_flatten(ids[f"{self.side}_list"]))
         picked = self.table.take(pc.indices_nonzero(pc.is_in(self.table["id"], wanted)))
-        con.register("picked", picked)
-        con.register("reviewed", self._reviewed(own_records))
-        try:
-            found = con.sql(_cells_sql(self.side, len(self.fields))).to_arrow_table()
-        finally:
-            con.unregister("picked")
-            con.unregister("reviewed")
+        worker = pc.is_valid(ids["ordinal"])
+        several = pc.greater(pc.list_value_length(ids[f"{self.side}_list"]), 1)
+        # A row naming one record or none (most rows): that record's cells, found by id.
+        direct = pc.indices_nonzero(pc.and_(worker, pc.invert(several)))
+        found = picked.take(pc.index_in(ids[f"{self.side}_first"].take(direct), picked["id"]))
+        parts = [(direct, found), self._joined(con, picked, several), self._reviewed(own_records)]
+        # Back in the rows' order: every row is in exactly one part.
+        order = pc.sort_indices(pa.concat_arrays([rows.cast(pa.int64()) for rows, _ in parts]))
+        schema = pa.schema(
+            [(f"{c}{i}", pa.string() if c == "t" else pa.int8()) for i in names for c in "tk"]
+        )
+        cells = pa.concat_tables([part.select(schema.names).cast(schema) for _, part in parts])
+        cells = cells.take(order)
         return [
-            (
-                found.column(2 * i).combine_chunks(),
-                found.column(2 * i + 1).combine_chunks().cast(pa.int8()),
-            )
-            for i in range(len(self.fields))
+            (cells[f"t{i}"].combine_chunks(), pc.fill_null(cells[f"k{i}"], TEXT).combine_chunks())
+            for i in names
         ]
 
-    def _reviewed(self, own_records: dict[int, str | None]) -> pa.Table:
+    def _joined(
+        self, con: duckdb.DuckDBPyConnection, picked: pa.Table, several: pa.Array
+    ) -> tuple[pa.Array, pa.Table]:
+        """The rows naming several records, their present values sorted by id and joined."""
+        if not pc.any(several).as_py():
+            return pa.array([], pa.int64()), picked.slice(0, 0)
+        con.register("picked", picked)
+        try:
+            joined = con.sql(_joined_sql(self.side, len(self.fields))).to_arrow_table()
+        finally:
+            con.unregister("picked")
+        return joined["row"].combine_chunks(), joined
+
+    def _reviewed(self, own_records: dict[int, str | None]) -> tuple[pa.Array, pa.Table]:
         """The cells of rows a reviewer added, from the records they keep (rows.field_value)."""
         cells = [
             [cell(field_value(json.loads(text or "null") or [], name)) for name in self.fields]
             for text in own_records.values()
         ]
-        columns: dict[str, pa.Array] = {"row": pa.array(list(own_records), pa.int64())}
+        columns: dict[str, pa.Array] = {}
         for i in range(len(self.fields)):
             columns[f"t{i}"] = pa.array([row[i][0] for row in cells], pa.string())
             columns[f"k{i}"] = pa.array([row[i][1] for row in cells], pa.int8())
-        return pa.table(columns)
+        return pa.array(list(own_records), pa.int64()), pa.table(columns)
 
 
-def _cells_sql(side: str, count: int) -> str:
-    """Per row of `ids`: each field of the side's records, sorted by id; one record's value as
-    it is, several records' present values joined as text (rows.field_value). Rows naming one
-    record (most) skip the ordered aggregate, which costs ten times the join."""
-    names = range(count)
-    fields = ", ".join(f"r.t{i}, r.k{i}" for i in names)
-    joined = ", ".join(
-        f"string_agg(t{i}, '; ' ORDER BY id) AS t{i}, "
-        f"CASE WHEN count(*) = 1 THEN any_value(k{i}) ELSE {TEXT} END AS k{i}"
-        for i in names
+def _joined_sql(side: str, count: int) -> str:
+    """Per row of `ids` naming several records: each field of those the side has, sorted by
+    id; one record's value as it is, several records' present values joined as text
+    (rows.field_value)."""
+    fields = ", ".join(
+        f"string_agg(r.t{i}, '; ' ORDER BY w.id) AS t{i}, "
+        f"CASE WHEN count(r.id) = 1 THEN any_value(r.k{i}) ELSE {TEXT} END AS k{i}"
+        for i in range(count)
     )
-    cells = ", ".join(f"c.t{i}, coalesce(c.k{i}, {TEXT}) AS k{i}" for i in names)
     return f"""
         WITH wanted AS (
-            SELECT row, unnest({side}_list) AS id, len({side}_list) AS named
-            FROM ids WHERE ordinal IS NOT NULL
-        ),
-        found AS (SELECT w.row, w.named, w.id, {fields} FROM wanted w JOIN picked r USING (id)),
-        cells AS (
-            SELECT row, {", ".join(f"t{i}, k{i}" for i in names)} FROM found WHERE named = 1
-            UNION ALL SELECT row, {joined} FROM found WHERE named > 1 GROUP BY row
-            UNION ALL SELECT * FROM reviewed
+            SELECT row, unnest({side}_list) AS id FROM ids
+            WHERE ordinal IS NOT NULL AND len({side}_list) > 1
         )
-        SELECT {cells} FROM ids LEFT JOIN cells c USING (row) ORDER BY ids.row
+        SELECT w.row, {fields} FROM wanted w LEFT JOIN picked r USING (id) GROUP BY w.row
     """  # noqa: S608 - names of our own tables and columns
