@@ -32,6 +32,8 @@ _FORMULA = "^[" + "".join(f"\\x{{{ord(c):x}}}" for c in FORMULA_STARTS) + "]"
 def _csv_field(text: pa.Array, kind: pa.Array) -> pa.Array:
     """A column as `csv.writer` writes its cells once `neutralise`d (most columns have
     nothing to neutralise or quote: they skip those steps)."""
+    if pc.all(pc.not_equal(kind, TEXT)).as_py():
+        return text  # numbers and booleans: no formula, no comma, quote or line break
     formula = pc.and_(pc.equal(kind, TEXT), pc.match_substring_regex(text, _FORMULA))
     if pc.any(formula).as_py():
         text = pc.if_else(formula, pc.binary_join_element_wise("'", text, ""), text)
