@@ -166,3 +166,13 @@ def test_csv_is_sent_batch_by_batch(world: World, monkeypatch: pytest.MonkeyPatc
     # The header, then one chunk per batch of 50: never the whole result set at once.
     assert len(chunks) == 1 + -(-len(rows) // 50)
     assert sum(chunk.count(b"\n") for chunk in chunks[1:]) >= len(rows)
+
+
+def test_an_export_with_nothing_selected_has_its_header_only(world: World) -> None:
+    none = {"q": "no record holds this text"}
+    text = _download(world, format="csv", **none).decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [HEADER]
+    table = pq.read_table(io.BytesIO(_download(world, format="parquet", **none)))
+    assert (table.column_names, table.num_rows) == (HEADER, 0)
+    workbook = openpyxl.load_workbook(io.BytesIO(_download(world, format="xlsx", **none)))
+    assert [list(r) for r in workbook["results"].iter_rows(values_only=True)] == [HEADER]
