@@ -67,6 +67,32 @@ def test_two_combinations_fitting_the_amount_are_ambiguous() -> None:
     assert row["candidate_ids"] == ["A", "B", "C", "D"]
 
 
+def test_payments_whose_only_groups_share_a_member_are_both_left_for_review() -> None:
+    # Each payment has exactly one combination, but both need invoice B: neither is taken,
+    # while a third payment with a combination of its own is.
+    left = side(
+        [
+            ("P1", 5, "-30.00", "V", None),
+            ("P2", 5, "-45.00", "V", None),
+            ("P3", 5, "-7.00", "V", None),
+        ]
+    )
+    right = side(
+        [
+            ("A", 1, "-10.00", "V", None),
+            ("B", 2, "-20.00", "V", None),
+            ("C", 3, "-25.00", "V", None),
+            ("D", 4, "-3.00", "V", None),
+            ("E", 4, "-4.00", "V", None),
+        ]
+    )
+    result = run(left, right, rules(group_pass()))
+    assert pairs(result) == {(("P3",), ("D", "E"))}
+    assert reasons(result, "left") == {"P1": "ambiguous", "P2": "ambiguous"}
+    details = {r["id"]: r["reason_detail"] for r in result.unmatched_left.to_pylist()}
+    assert "also another record's only one" in details["P1"]
+
+
 def test_members_must_be_in_the_date_window_and_share_the_key() -> None:
     left = side([("PAY", 10, "-30.00", "V", None)])
     right = side(
@@ -180,7 +206,10 @@ def test_group_search_agrees_with_brute_force(
     # Every subset of 2..4 members within the tolerance counts: exactly one is a match,
     # several are ambiguous, none leaves the payment without a group.
     left = side([("PAY", 5, f"{sign * target}.00", "V", None)])
-    right = side([(f"I{i}", 1 + i % 5, f"{sign * a}.00", "V", None) for i, a in enumerate(amounts)])
+    # Each invoice its own reference: equal amounts on one day are not exact copies.
+    right = side(
+        [(f"I{i}", 1 + i % 5, f"{sign * a}.00", "V", f"R{i}") for i, a in enumerate(amounts)]
+    )
     spec = group_pass()
     spec["group"]["sum"]["absolute"] = absolute
     fitting = [

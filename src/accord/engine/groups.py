@@ -115,8 +115,9 @@ def _solutions_of_slice(ws: Workspace, max_size: int, exact: bool, which: str) -
     """Table `solutions`(o_row, rows, score): every subset of members hitting its target.
 
     Meet in the middle: a subset of size s is a run of the first ceil(s/2) members (in
-    `ord` order: by size, then row) followed by the last floor(s/2), found by a hash join on the amount the
-    first part still misses. Only parts up to half the group size are ever enumerated,
+    `ord` order: by size, then row) followed by the last floor(s/2), found by a hash join
+    on the amount the first part still misses. Only parts up to half the group size are
+    ever enumerated,
     and their members are kept in plain columns (m1, m2, ...): lists only for solutions.
     """
     con = ws.con
@@ -184,15 +185,17 @@ def _accept_unique(ws: Workspace, one: SideKey, pass_no: int) -> None:
         SELECT o_row, any_value(rows) AS rows, any_value(score) AS score FROM solutions
         GROUP BY o_row HAVING count(*) = 1;
         CREATE OR REPLACE TEMP TABLE contested AS
-        SELECT m_row FROM (SELECT unnest(rows) AS m_row FROM unique_solutions)
-        GROUP BY m_row HAVING count(*) > 1;
+        SELECT o_row FROM (SELECT o_row, unnest(rows) AS m_row FROM unique_solutions)
+        QUALIFY count(*) OVER (PARTITION BY m_row) > 1;
         CREATE OR REPLACE TEMP TABLE accepted_groups AS
-        SELECT * FROM unique_solutions u
-        WHERE NOT EXISTS (SELECT 1 FROM contested c WHERE list_contains(u.rows, c.m_row));
+        SELECT * FROM unique_solutions u ANTI JOIN contested c ON c.o_row = u.o_row;
         INSERT INTO notes
         SELECT '{one}', o_row, {pass_no}, 'ambiguous', max(score),
                list_distinct(flatten(list(rows))),
-               CAST(count(*) AS VARCHAR) || ' groups of possible members fit the amount'
+               CASE WHEN count(*) = 1
+                    THEN 'its one group of possible members is also another record''s only one'
+                    ELSE CAST(count(*) AS VARCHAR) || ' groups of possible members fit the amount'
+               END
         FROM solutions WHERE o_row NOT IN (SELECT o_row FROM accepted_groups)
         GROUP BY o_row
         """
