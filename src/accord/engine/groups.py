@@ -117,8 +117,8 @@ def _solutions_of_slice(ws: Workspace, max_size: int, exact: bool, which: str) -
     Meet in the middle: a subset of size s is a run of the first ceil(s/2) members (in
     `ord` order: by size, then row) followed by the last floor(s/2), found by a hash join
     on the amount the first part still misses. Only parts up to half the group size are
-    ever enumerated,
-    and their members are kept in plain columns (m1, m2, ...): lists only for solutions.
+    ever enumerated, and their members are kept in plain columns (m1, m2, ...): lists only
+    for solutions.
     """
     con = ws.con
     con.execute(
