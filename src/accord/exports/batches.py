@@ -1,5 +1,5 @@
 """A batch of exported rows built column by column: the database's columns, the ids parsed
-and the records joined in DuckDB, the few JSON details decoded in Python.
+in DuckDB, the records' fields taken by id (records.py), the few JSON details decoded in Python.
 
 Only what per-row Python cannot be avoided for stays per row: the reason's detail and the
 differences (on the rows that have them), and the records of rows a reviewer added.
@@ -85,12 +85,59 @@ class BatchBuilder:
         if self.run_dir is None:
             raise FileNotFoundError("the job names no results folder")
         found = lookup_rows(self.run_dir / RESULTS, "ordinal", ordinals, ["differences"])
-        # Most results have none ("[]"): only the others are decoded, in `build`.
+        # Most results have none ("[]"): only the others are decoded (`_differences`).
         listed = pc.invert(pc.is_in(found["differences"], pa.array(["", "[]", "null"])))
         found = found.filter(pc.and_(pc.is_valid(found["differences"]), listed))
         return dict(
             zip(found["ordinal"].to_pylist(), found["differences"].to_pylist(), strict=True)
         )
+
+    def _ids(
+        self, ordinal: Sequence[int | None], left: Sequence[str], right: Sequence[str]
+    ) -> pa.Table:
+        """The rows' ordinals and ids (the database's JSON text) parsed, in DuckDB (_IDS)."""
+        self.con.register(
+            "batch_ids",
+            pa.table(
+                {
+                    "row": pa.array(range(len(ordinal)), pa.int64()),
+                    "ordinal": pa.array(ordinal, pa.int64()),
+                    "left_ids": pa.array(left, pa.string()),
+                    "right_ids": pa.array(right, pa.string()),
+                }
+            ),
+        )
+        try:
+            return self.con.sql(_IDS).to_arrow_table()
+        finally:
+            self.con.unregister("batch_ids")
+
+    def _records(
+        self, ids: pa.Table, own: list[int], own_records: Sequence[Sequence[str | None]]
+    ) -> list[tuple[pa.Array, pa.Array]]:
+        """Both sides' fields (records.py); rows `own` (a reviewer's) with their own records."""
+        self.con.register("ids", ids)
+        try:
+            return [
+                cells
+                for side, records in zip(self.records, own_records, strict=True)
+                for cells in side.cells(self.con, ids, {i: records[i] for i in own})
+            ]
+        finally:
+            self.con.unregister("ids")
+
+    def _differences(
+        self, ordinal: Sequence[int | None], differences: Sequence[str | None]
+    ) -> list[str | None]:
+        """Each row's differences as text: from the run's results file, or its own column."""
+        from_run = self._run_differences([o for o in ordinal if o is not None])
+        return [
+            differences_text(json.loads(text) if text else None)
+            for text in (
+                from_run.get(o) if o is not None else own
+                for o, own in zip(ordinal, differences, strict=True)
+            )
+        ]
 
     def build(self, rows: Sequence[Sequence[Any]]) -> ExportBatch:
         """A batch from the database's rows (rows.export_query)."""
@@ -113,67 +160,35 @@ class BatchBuilder:
             right_records,
         ) = zip(*rows, strict=True)
         count = len(rows)
-        run_differences = self._run_differences([o for o in ordinal if o is not None])
+        ids = self._ids(ordinal, left_ids, right_ids)
         own = [i for i, o in enumerate(ordinal) if o is None]
-        self.con.register(
-            "batch_ids",
-            pa.table(
-                {
-                    "row": pa.array(range(count), pa.int64()),
-                    "ordinal": pa.array(ordinal, pa.int64()),
-                    "left_ids": pa.array(left_ids, pa.string()),
-                    "right_ids": pa.array(right_ids, pa.string()),
-                }
-            ),
-        )
-        try:
-            ids = self.con.sql(_IDS).to_arrow_table()
-        finally:
-            self.con.unregister("batch_ids")
-        self.con.register("ids", ids)
-        try:
-            records = [
-                cells
-                for side, own_records in zip(
-                    self.records, (left_records, right_records), strict=True
-                )
-                for cells in side.cells(self.con, ids, {i: own_records[i] for i in own})
-            ]
-        finally:
-            self.con.unregister("ids")
+        records = self._records(ids, own, (left_records, right_records))
         details = [_detail_cells(d) for d in reason_detail]
-        differences_texts = [
-            differences_text(json.loads(text) if text else None)
-            for text in (
-                run_differences.get(o) if o is not None else d
-                for o, d in zip(ordinal, differences, strict=True)
-            )
-        ]
 
         def text(values: Sequence[Any]) -> tuple[pa.Array, pa.Array]:
             return pa.array(values, pa.string()), constant(TEXT, count)
 
+        def number(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
+            return texts, constant(NUMBER, count)
+
         outcome = [
-            (pa.array(result_id, pa.int64()).cast(pa.string()), constant(NUMBER, count)),
+            number(pa.array(result_id, pa.int64()).cast(pa.string())),
             text(kind),
             text(match_status),
             text(pass_name),
-            (
-                pa.array([None if s is None else str(s) for s in score], pa.string()),
-                constant(NUMBER, count),
-            ),
-            (pa.array(amount, pa.string()), constant(NUMBER, count)),
+            number(pa.array([None if s is None else str(s) for s in score], pa.string())),
+            number(pa.array(amount, pa.string())),
             text(review_status),
             text(review_note),
-            (pc.binary_join(ids["left_list"], JOIN).combine_chunks(), constant(TEXT, count)),
-            (pc.binary_join(ids["right_list"], JOIN).combine_chunks(), constant(TEXT, count)),
+            text(pc.binary_join(ids["left_list"], JOIN).combine_chunks()),
+            text(pc.binary_join(ids["right_list"], JOIN).combine_chunks()),
             text(reason),
             (
                 pa.array([d[0][0] for d in details], pa.string()),
                 pa.array([d[0][1] for d in details], pa.int8()),
             ),
             text([d[1] for d in details]),
-            text(differences_texts),
+            text(self._differences(ordinal, differences)),
         ]
         columns = [*outcome, *records]
         return ExportBatch([t for t, _ in columns], [k for _, k in columns])

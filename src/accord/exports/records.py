@@ -1,5 +1,5 @@
 """Both sides' records as export cells: the fields the export shows, rendered once per export,
-then joined to each batch's results in DuckDB.
+then taken by id for each batch's results (those naming several records joined in DuckDB).
 
 A batch of 20,000 results out of a million names records scattered over (nearly) every row
 group of the side files, so reading them batch by batch read the side files whole each time;
