@@ -42,7 +42,7 @@ def _json_cell(text: str) -> tuple[str | None, int]:
     return cell(json.loads(text))
 
 
-def _json_cells(con: duckdb.DuckDBPyConnection, values: pa.ChunkedArray) -> tuple[Any, Any]:
+def _json_cells(con: duckdb.DuckDBPyConnection, values: pa.Array) -> tuple[Any, Any]:
     """Texts and kinds of values of any other type, from the JSON DuckDB writes of them (as
     pages read records), each distinct value decoded once."""
     con.register("field_values", pa.table({"v": values}))
@@ -57,7 +57,7 @@ def _json_cells(con: duckdb.DuckDBPyConnection, values: pa.ChunkedArray) -> tupl
     return texts, pc.fill_null(kinds, TEXT)
 
 
-def _field_cells(con: duckdb.DuckDBPyConnection, values: pa.ChunkedArray) -> tuple[Any, Any]:
+def _field_cells(con: duckdb.DuckDBPyConnection, values: pa.Array) -> tuple[Any, Any]:
     """Texts and kinds of one field of every record."""
     if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
         return values.cast(pa.string()), constant(TEXT, len(values))
@@ -79,24 +79,26 @@ class SideRecords:
         for i in range(len(fields)):
             columns |= {f"t{i}": pa.array([], pa.string()), f"k{i}": pa.array([], pa.int8())}
         if path is not None:
+            # Column by column, each made one chunk at once: a side's raw columns are never
+            # all held beside their texts.
             parquet = pq.ParquetFile(path)
+            count = parquet.metadata.num_rows
             id_column = side_id_column(parquet.schema_arrow)
-            present = [f for f in fields if f in parquet.schema_arrow.names]
-            records = parquet.read(columns=list(dict.fromkeys([id_column, *present])))
-            con.register("side_file", records)
+            con.register("side_ids", parquet.read(columns=[id_column]))
             try:
                 id_text = f"CAST({quote_identifier(id_column)} AS VARCHAR)"
-                ids = con.sql(f"SELECT {id_text} FROM side_file")  # noqa: S608 - a quoted name
-                columns["id"] = ids.to_arrow_table().column(0)
+                ids = con.sql(f"SELECT {id_text} FROM side_ids")  # noqa: S608 - a quoted name
+                columns["id"] = ids.to_arrow_table().column(0).combine_chunks()
             finally:
-                con.unregister("side_file")
+                con.unregister("side_ids")
             for i, name in enumerate(fields):
-                if name in present:
-                    columns[f"t{i}"], columns[f"k{i}"] = _field_cells(con, records[name])
+                if name in parquet.schema_arrow.names:
+                    values = parquet.read(columns=[name]).column(0).combine_chunks()
+                    columns[f"t{i}"], columns[f"k{i}"] = _field_cells(con, values)
                 else:  # a record without the field: None, as `dict.get` said
-                    columns[f"t{i}"] = pa.nulls(records.num_rows, pa.string())
-                    columns[f"k{i}"] = constant(TEXT, records.num_rows)
-        self.table = pa.table(columns).combine_chunks()
+                    columns[f"t{i}"] = pa.nulls(count, pa.string())
+                    columns[f"k{i}"] = constant(TEXT, count)
+        self.table = pa.table(columns)
 
     def cells(
         self, con: duckdb.DuckDBPyConnection, ids: pa.Table, own_records: dict[int, str | None]
