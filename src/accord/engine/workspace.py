@@ -262,11 +262,14 @@ def refresh_free_rows(ws: Workspace) -> None:
         return  # nothing matched since
     for key in ("l", "r"):
         gone = f"SELECT _row FROM taken WHERE side = '{key}' AND match_no > {ws.free_as_of}"
-        ws.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {key}_next AS "
-            f"SELECT * FROM {key}_free s WHERE s._row NOT IN ({gone}); "
-            f"DROP {_free_kind(ws)} {key}_free; ALTER TABLE {key}_next RENAME TO {key}_free"
-        )
+        if ws.free_views:  # the first copy: only what is still free
+            ws.con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {key}_next AS "
+                f"SELECT * FROM {key}_free s WHERE s._row NOT IN ({gone}); "
+                f"DROP VIEW {key}_free; ALTER TABLE {key}_next RENAME TO {key}_free"
+            )
+        else:  # later passes take a few records: deleting them costs less than a copy
+            ws.con.execute(f"DELETE FROM {key}_free WHERE _row IN ({gone})")
     ws.free_views, ws.free_as_of = False, last
 
 
