@@ -61,7 +61,11 @@ def candidate_sql(
         expanded = ", ".join(["x.*", *variant.select])
         expansions = "".join(f", {e}" for e in variant.expansions)
         keys = " AND ".join(f"{x} = {y}" for x, y in variant.keys) or "TRUE"
-        filters = [c.exact_filter for c in compiled if c.exact_filter] + variant.filters
+        filters = [
+            c.exact_filter
+            for cond, c in zip(conditions, compiled, strict=True)
+            if c.exact_filter and not variant.decides(cond)
+        ] + variant.filters
         if prefilter:
             filters.append(prefilter)
         selects.append(

@@ -42,6 +42,12 @@ class Blocking:
     select: list[str] = field(default_factory=list)  # extra columns of the expanded left rows
     keys: list[tuple[str, str]] = field(default_factory=list)  # (expr on a, expr on b)
     filters: list[str] = field(default_factory=list)
+    # Conditions the keys alone decide (an equality joined on, a window expanded into days):
+    # their filters need not be checked again on every pair.
+    decided: list[AnyCondition] = field(default_factory=list)
+
+    def decides(self, cond: AnyCondition) -> bool:
+        return any(cond is d for d in self.decided)
 
 
 @dataclass(frozen=True)
@@ -183,7 +189,7 @@ def _amount_bands(cond: ToleranceCondition) -> list[Blocking]:
         )
 
     if cond.absolute == 0 and cond.relative == 0:
-        return [Blocking(keys=[(number("a", quote(cond.left)), y)])]
+        return [Blocking(keys=[(number("a", quote(cond.left)), y)], decided=[cond])]
     variants = []
     if cond.absolute > 0:
         width = cond.absolute
@@ -255,6 +261,7 @@ def blocking_variants(
                     f"b.{ws.right.column(cond.right, cond.normaliser)}",
                 )
             )
+            base.decided.append(cond)
     if base.keys:
         rows = ws.scalar(
             f"SELECT (SELECT count(*) FROM ({left_sql})) + (SELECT count(*) FROM ({right_sql}))"
@@ -276,6 +283,7 @@ def blocking_variants(
         base.expansions.append(f"range({window.min_days}, {window.max_days + 1}) AS _dw(_dw_off)")
         base.select.append(f"{day_number('x', quote(window.left))} + _dw_off AS _day")
         base.keys.append(("a._day", day_number("b", quote(window.right))))
+        base.decided.append(window)
     tolerance = next((c for c in conditions if isinstance(c, ToleranceCondition)), None)
     variants = (
         [base]
@@ -293,6 +301,7 @@ def blocking_variants(
             Blocking(
                 keys=[pairs[i]],
                 filters=[f"({x} = {y}) IS NOT TRUE" for x, y in pairs[:i]],
+                decided=[alternatives],
             ),
         )
         for variant in variants
@@ -306,4 +315,5 @@ def _combined(first: Blocking, second: Blocking) -> Blocking:
         select=first.select + second.select,
         keys=first.keys + second.keys,
         filters=first.filters + second.filters,
+        decided=first.decided + second.decided,
     )
