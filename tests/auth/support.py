@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
 
@@ -53,3 +54,30 @@ def assert_problem(response: Any, status: int) -> dict[str, Any]:
     assert body["status"] == status
     assert body["detail"]
     return body
+
+
+def insert_abandoned_sign_in(db_url: str, email: str) -> str:
+    """An account whose one sign-in ended 10 days ago (its only refresh token expired then)."""
+    with psycopg.connect(db_url) as conn:
+        user = conn.execute(
+            "INSERT INTO users (email, password_hash) VALUES (%s, 'unused') RETURNING id", (email,)
+        ).fetchone()
+        assert user is not None
+        session = conn.execute(
+            "INSERT INTO auth_sessions (user_id, client, created_at) "
+            "VALUES (%s, 'bearer', now() - interval '24 days') RETURNING id",
+            (user[0],),
+        ).fetchone()
+        assert session is not None
+        conn.execute(
+            "INSERT INTO refresh_tokens (session_id, token_hash, expires_at, created_at) "
+            "VALUES (%s, md5(%s), now() - interval '10 days', now() - interval '24 days')",
+            (session[0], email),
+        )
+    return str(session[0])
+
+
+def sign_in_exists(db_url: str, session_id: str) -> bool:
+    with psycopg.connect(db_url) as conn:
+        found = conn.execute("SELECT 1 FROM auth_sessions WHERE id = %s", (session_id,))
+        return found.fetchone() is not None

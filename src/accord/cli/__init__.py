@@ -23,6 +23,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "demo",
     "inspect",
     "users",
+    "auth",
     "audit",
     "reconcile",
     "rules",

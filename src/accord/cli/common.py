@@ -13,6 +13,8 @@ from accord.startup.checks import StartupFailure
 from accord.startup.exit_codes import MEANING, ExitCode
 
 if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
     from accord.startup.tiers import StartupResult
 
 
@@ -56,3 +58,16 @@ def started_or_exit() -> tuple[Settings, StartupResult]:
         return settings, run_startup(settings)
     except StartupFailure as failure:
         raise exit_for(failure) from None
+
+
+def migrated_database_or_exit(settings: Settings) -> URL:
+    """The database's URL, or stop with the schema exit code unless it is migrated to head."""
+    from accord.db import migrate
+    from accord.startup.tiers import resolve_database_url
+
+    url = resolve_database_url(settings)
+    if not migrate.schema_state(url).at_head:
+        meaning, advice = MEANING[ExitCode.SCHEMA_NOT_MIGRATED]
+        typer.echo(f"accord: {meaning}; {advice}", err=True)
+        raise typer.Exit(ExitCode.SCHEMA_NOT_MIGRATED)
+    return url

@@ -26,17 +26,10 @@ def _run_in_unit_of_work(work: Callable[[AsyncSession, Settings], Awaitable[T]])
     from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
     from sqlalchemy.pool import NullPool
 
-    from accord.cli.common import settings_or_exit
-    from accord.db import migrate
-    from accord.startup.exit_codes import MEANING, ExitCode
-    from accord.startup.tiers import resolve_database_url
+    from accord.cli.common import migrated_database_or_exit, settings_or_exit
 
     settings = settings_or_exit()
-    url = resolve_database_url(settings)
-    if not migrate.schema_state(url).at_head:
-        meaning, advice = MEANING[ExitCode.SCHEMA_NOT_MIGRATED]
-        typer.echo(f"accord: {meaning}; {advice}", err=True)
-        raise typer.Exit(ExitCode.SCHEMA_NOT_MIGRATED)
+    url = migrated_database_or_exit(settings)
 
     async def run() -> T:
         engine = create_async_engine(url, poolclass=NullPool)

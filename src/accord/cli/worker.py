@@ -33,6 +33,7 @@ def worker(
 ) -> None:
     """Claim queued jobs and run them; SIGTERM puts the running job back in the queue."""
     import signal
+    from datetime import timedelta
 
     from accord.cli.common import started_or_exit
     from accord.jobs.worker import Worker, WorkerConfig
@@ -52,6 +53,8 @@ def worker(
         heartbeat_s=heartbeat_s,
         stale_after_s=stale_after_s,
         job_timeout_s=settings.app.job_timeout_s,
+        auth_retention=timedelta(days=settings.security.auth_retention_days),
+        auth_prune_every_s=settings.security.auth_prune_interval_minutes * 60,
     )
     runner = Worker(startup.database_url, config)
     signal.signal(signal.SIGTERM, lambda *_: runner.shutdown.set())

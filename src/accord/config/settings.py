@@ -100,6 +100,11 @@ class SecuritySettings(Section):
     argon2_memory_kib: int = Field(65536, ge=8, le=4_194_304)
     argon2_parallelism: int = Field(4, ge=1, le=64)
     password_reset_minutes: int = Field(30, ge=5, le=1440)
+    # Sign-in records that stopped working (expired or revoked sessions and refresh tokens,
+    # expired or used reset links) are deleted this long after; every worker prunes them once
+    # per interval (0: never, leaving it to `accord auth prune`).
+    auth_retention_days: int = Field(7, ge=0, le=3650)
+    auth_prune_interval_minutes: int = Field(60, ge=0, le=10080)
     # Where a reset link points: the web client's address (the token goes in the fragment).
     public_url: str = "http://127.0.0.1:8000"
     # Rate limits (cache-backed; per process when Redis is down).

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import psycopg
@@ -20,6 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import OperationalError
 
+from accord.auth.pruning import prune_auth_records
 from accord.engine import RulesDataMismatch
 from accord.jobs import queue
 from accord.jobs.control import STOP_MESSAGES, JobControl, JobStopped
@@ -39,6 +42,10 @@ class WorkerConfig:
     heartbeat_s: float = 2.0
     stale_after_s: float = 15.0
     job_timeout_s: float = 3600.0
+    # Sign-in records that stopped working longer ago than this are deleted, at most once per
+    # interval between tasks (0: never here; `accord auth prune` does it on demand).
+    auth_retention: timedelta = timedelta(days=7)
+    auth_prune_every_s: float = 3600.0
 
 
 class Worker:
@@ -49,6 +56,7 @@ class Worker:
         self.engine: Engine = create_engine(url, pool_size=3, pool_pre_ping=True)
         self.shutdown = threading.Event()
         self.done = 0
+        self.next_prune = 0.0  # time.monotonic() from which pruning is due again
 
     def run(self, once: bool = False) -> int:
         """Work until shut down (or, with `once`, until the queue is empty); return tasks run.
@@ -80,6 +88,7 @@ class Worker:
         with psycopg.connect(libpq_conninfo(self.url), autocommit=True) as listener:
             listener.execute(f"LISTEN {queue.NOTIFY_CHANNEL}")
             while not self.shutdown.is_set():
+                self.prune_when_due()
                 if self.run_next():
                     self.done += 1
                     continue
@@ -87,6 +96,22 @@ class Worker:
                     break
                 # Sleep until a job is queued (NOTIFY) or the poll interval passes.
                 next(listener.notifies(timeout=self.config.poll_s, stop_after=1), None)
+
+    def prune_when_due(self) -> None:
+        """Delete dead sign-in records if the interval has passed; never stops the worker."""
+        every = self.config.auth_prune_every_s
+        if every <= 0 or time.monotonic() < self.next_prune:
+            return
+        self.next_prune = time.monotonic() + every
+        try:
+            pruned = prune_auth_records(self.engine, self.config.auth_retention)
+        except (OperationalError, psycopg.OperationalError):
+            raise  # the database is away: the worker waits for it as for a job
+        except Exception:
+            log.exception("pruning sign-in records failed; trying again next interval")
+            return
+        if pruned.total:
+            log.info("expired sign-in records pruned", **asdict(pruned))
 
     def run_next(self) -> bool:
         """Parse one waiting upload or run one queued job; False when there was nothing."""
