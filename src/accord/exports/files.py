@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import tempfile
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncIterable
 from pathlib import Path
 from typing import Literal
 
@@ -22,7 +21,7 @@ async def build_export_file(
     file_format: FileFormat,
     tmp_dir: Path,
     layout: ExportLayout,
-    batches: AsyncGenerator[ExportBatch],
+    batches: AsyncIterable[ExportBatch],
 ) -> Path:
     """Write every batch to a new temporary file and return its path (the caller deletes it)."""
     tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -33,10 +32,9 @@ async def build_export_file(
     try:
         writer: XlsxFile | ParquetFile = await to_thread.run_sync(writer_class, path, layout)
         try:
-            async with contextlib.aclosing(batches):
-                async for batch in batches:
-                    # Writing is CPU work: off the event loop, so other requests keep flowing.
-                    await to_thread.run_sync(writer.write, batch)
+            async for batch in batches:
+                # Writing is CPU work: off the event loop, so other requests keep flowing.
+                await to_thread.run_sync(writer.write, batch)
         finally:
             await to_thread.run_sync(writer.close)
     except BaseException:

@@ -8,11 +8,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, StreamingResponse
 from starlette.background import BackgroundTask
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from accord.api.deps import StateDep
 from accord.exports.files import build_export_file
 from accord.exports.rows import ExportLayout
-from accord.exports.source import result_batches
+from accord.exports.source import ResultBatches
 from accord.exports.writers import csv_chunks
 from accord.results.details import check_results_dir
 from accord.results.filters import ResultFilterDep
@@ -29,6 +30,25 @@ MEDIA_TYPES = {
 }
 
 
+class _CsvStream(StreamingResponse):
+    """Closes its batches once sent or abandoned: when the client goes away, Starlette cancels
+    the stream and leaves its iterator to the garbage collector."""
+
+    def __init__(self, batches: ResultBatches, layout: ExportLayout, filename: str) -> None:
+        super().__init__(
+            csv_chunks(layout, batches),
+            media_type=MEDIA_TYPES["csv"],
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        )
+        self.batches = batches
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            await self.batches.aclose()
+
+
 @router.get("/export", response_class=Response)
 async def export_results(
     job: ViewJob,
@@ -40,18 +60,17 @@ async def export_results(
     layout = ExportLayout.of(job.rules)
     await check_results_dir(job.data_dir, job.job.results_dir)
     clauses = await job_filter_clauses(job, where)
-    batches = result_batches(state.database.engine, job, layout, clauses)
+    batches = ResultBatches(state.database.engine, job, layout, clauses)
     what = "exceptions" if where.exceptions else "results"
     filename = f"accord-{job.job.id}-{what}.{file_format}"
     if file_format == "csv":
-        return StreamingResponse(
-            csv_chunks(layout, batches),
-            media_type=MEDIA_TYPES["csv"],
-            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        return _CsvStream(batches, layout, filename)
+    try:
+        path = await build_export_file(
+            file_format, state.settings.app.data_dir / "tmp", layout, batches
         )
-    path = await build_export_file(
-        file_format, state.settings.app.data_dir / "tmp", layout, batches
-    )
+    finally:
+        await batches.aclose()
     return FileResponse(
         path,
         media_type=MEDIA_TYPES[file_format],

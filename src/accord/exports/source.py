@@ -4,14 +4,22 @@ The stream outlives the request's unit of work (a response body is sent after th
 returns), so it takes a connection of its own; at most one batch of results is in memory at
 a time. Each batch is built column by column off the event loop (batches.py), its records
 joined from the fields of the run's side files that the export shows, read once.
+
+Whoever opens the batches closes them (router.py), however the export ends: Starlette drops
+a stream whose client went away without closing it, and only the garbage collector would
+then end its transaction and free the side files' fields.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Sequence
+import contextlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
-from anyio import to_thread
-from sqlalchemy import ColumnElement
+from anyio import CancelScope, to_thread
+from psycopg import AsyncServerCursor
+from sqlalchemy import ColumnElement, Select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from accord.db.models import ReconciliationResult as Result
@@ -24,36 +32,67 @@ from accord.results.jobs import JobAccess
 BATCH_ROWS = 20_000
 
 
-async def result_batches(
-    engine: AsyncEngine,
-    job: JobAccess,
-    layout: ExportLayout,
-    where: Sequence[ColumnElement[bool]],
-) -> AsyncGenerator[ExportBatch]:
-    """The job's results that `where` selects (results/search.py), with their details."""
-    results_dir = job.job.results_dir
-    run_dir = job.data_dir / results_dir if results_dir is not None else None
-    query = export_query().where(Result.job_id == job.job.id, *where)
-    try:
-        builder = await to_thread.run_sync(BatchBuilder, layout, run_dir)
-    except READ_ERRORS as exc:
-        raise unreadable(results_dir, exc) from None
-    try:
-        async with engine.connect() as conn:
-            # SQLAlchemy builds the query; psycopg's server-side cursor hands back plain tuples
-            # (SQLAlchemy's rows cost more than the rest of a batch's fetching).
-            compiled = query.compile(
-                dialect=conn.dialect, compile_kwargs={"render_postcompile": True}
-            )
-            raw = (await conn.get_raw_connection()).driver_connection
-            assert raw is not None
-            async with raw.cursor(name="export") as cursor:
-                await cursor.execute(str(compiled), compiled.params)
-                while rows := await cursor.fetchmany(BATCH_ROWS):
-                    try:
-                        batch = await to_thread.run_sync(builder.build, rows)
-                    except READ_ERRORS as exc:
-                        raise unreadable(results_dir, exc) from None
-                    yield batch
-    finally:
-        await to_thread.run_sync(builder.close)
+class ResultBatches:
+    """The job's results that `where` selects (results/search.py), batch by batch with their
+    details; `aclose` releases the cursor, its connection and the side files' fields."""
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        job: JobAccess,
+        layout: ExportLayout,
+        where: Sequence[ColumnElement[bool]],
+    ) -> None:
+        self.engine = engine
+        self.layout = layout
+        self.results_dir = job.job.results_dir
+        self.run_dir: Path | None = (
+            job.data_dir / self.results_dir if self.results_dir is not None else None
+        )
+        self.query: Select[Any] = export_query().where(Result.job_id == job.job.id, *where)
+        self.resources = contextlib.AsyncExitStack()
+        self.builder: BatchBuilder | None = None
+        self.cursor: AsyncServerCursor[Any] | None = None
+
+    def __aiter__(self) -> ResultBatches:
+        return self
+
+    async def __anext__(self) -> ExportBatch:
+        if self.builder is None:
+            try:
+                self.builder = await to_thread.run_sync(BatchBuilder, self.layout, self.run_dir)
+            except READ_ERRORS as exc:
+                raise unreadable(self.results_dir, exc) from None
+        if self.cursor is None:
+            self.cursor = await self._execute()
+        rows = await self.cursor.fetchmany(BATCH_ROWS)
+        if not rows:
+            raise StopAsyncIteration
+        try:
+            return await to_thread.run_sync(self.builder.build, rows)
+        except READ_ERRORS as exc:
+            raise unreadable(self.results_dir, exc) from None
+
+    async def _execute(self) -> AsyncServerCursor[Any]:
+        conn = await self.resources.enter_async_context(self.engine.connect())
+        # SQLAlchemy builds the query; psycopg's server-side cursor hands back plain tuples
+        # (SQLAlchemy's rows cost more than the rest of a batch's fetching).
+        compiled = self.query.compile(
+            dialect=conn.dialect, compile_kwargs={"render_postcompile": True}
+        )
+        raw = (await conn.get_raw_connection()).driver_connection
+        assert raw is not None
+        cursor: AsyncServerCursor[Any] = await self.resources.enter_async_context(
+            raw.cursor(name="export")
+        )
+        await cursor.execute(str(compiled), compiled.params)
+        return cursor
+
+    async def aclose(self) -> None:
+        """Release everything; shielded, as the request may be cancelled (its client gone)."""
+        with CancelScope(shield=True):
+            try:
+                await self.resources.aclose()
+            finally:
+                if self.builder is not None:
+                    await to_thread.run_sync(self.builder.close)
