@@ -66,6 +66,23 @@ async def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+async def principal_or_refusal(
+    request: Request,
+    db: SessionDep,
+    cache: CacheDep,
+    settings: SettingsDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Principal | Unauthorized:
+    """The caller, or why their access token was refused: for logout, which has another way in."""
+    try:
+        return await current_principal(request, db, cache, settings, bearer)
+    except Unauthorized as refusal:
+        return refusal
+
+
+PrincipalOrRefusal = Annotated[Principal | Unauthorized, Depends(principal_or_refusal)]
+
+
 async def admin_principal(principal: CurrentPrincipal) -> Principal:
     if not principal.user.is_admin:
         raise Forbidden("Only instance administrators can manage users.")

@@ -14,14 +14,16 @@ from accord.audit.context import RequestContextDep
 from accord.auth import reset, sessions
 from accord.auth.cookies import REFRESH_COOKIE, clear_session_cookies, set_session_cookies
 from accord.auth.csrf import CSRF_COOKIE, CSRF_HEADER, check_csrf, issue_csrf_token
-from accord.auth.deps import CurrentPrincipal
+from accord.auth.deps import Principal, PrincipalOrRefusal
 from accord.auth.login import sign_in
 from accord.auth.rate_limit import limit_per_ip
 from accord.auth.schemas import LoginRequest, RefreshRequest, ResetConfirm, ResetRequest, SignedIn
 from accord.auth.senders import ResetSenderDep
 from accord.auth.sessions import IssuedTokens
-from accord.config import Settings
+from accord.config import SecuritySettings, Settings
+from accord.db.models import User
 from accord.errors import AccordError, Unauthorized
+from accord.users.repository import user_by_id
 from accord.users.schemas import RegisterRequest, UserOut
 from accord.users.service import create_user
 
@@ -63,6 +65,23 @@ def _signed_in(
         csrf_token,
     )
     return SignedIn(expires_in=expires_in, csrf_token=csrf_token)
+
+
+async def _presented_refresh_token(
+    request: Request, db: SessionDep, security: SecuritySettings, body: RefreshRequest | None
+) -> tuple[str, str | None] | None:
+    """The refresh token of the body; or of the cookie, with its CSRF token once checked."""
+    if body is not None and body.refresh_token is not None:
+        return body.refresh_token, None
+    presented = request.cookies.get(REFRESH_COOKIE)
+    if presented is None:
+        return None
+    session_id = await sessions.session_of_refresh_token(db, security, presented)
+    if session_id is None:
+        raise Unauthorized("The refresh token is not valid; sign in again.")
+    csrf_token = request.headers.get(CSRF_HEADER)
+    check_csrf(security.csrf_secret, session_id, request.cookies.get(CSRF_COOKIE), csrf_token)
+    return presented, csrf_token
 
 
 @router.post("/register", response_model=UserOut, status_code=status.HTTP_201_CREATED)
@@ -115,38 +134,55 @@ async def refresh(
 ) -> SignedIn | JSONResponse:
     """Exchange a refresh token (body, or cookie + CSRF header) for new tokens; single use."""
     security = settings.security
-    presented = body.refresh_token if body is not None else None
-    csrf_token: str | None = None
+    presented = await _presented_refresh_token(request, db, security, body)
     if presented is None:
-        presented = request.cookies.get(REFRESH_COOKIE)
-        if presented is None:
-            raise Unauthorized("Send the refresh token in the body or the refresh cookie.")
-        session_id = await sessions.session_of_refresh_token(db, security, presented)
-        if session_id is None:
-            raise Unauthorized("The refresh token is not valid; sign in again.")
-        csrf_token = request.headers.get(CSRF_HEADER)
-        check_csrf(security.csrf_secret, session_id, request.cookies.get(CSRF_COOKIE), csrf_token)
-    outcome = await sessions.rotate(db, cache, security, presented, context)
+        raise Unauthorized("Send the refresh token in the body or the refresh cookie.")
+    token, csrf_token = presented
+    outcome = await sessions.rotate(db, cache, security, token, context)
     if isinstance(outcome, AccordError):
         return _refusal(request, outcome)
     return _signed_in(outcome, settings, response, csrf_token)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_model=None,
+    responses=REFUSAL_RESPONSES,
+)
 async def logout(
-    principal: CurrentPrincipal,
+    caller: PrincipalOrRefusal,
+    request: Request,
     response: Response,
     db: SessionDep,
     cache: CacheDep,
     settings: SettingsDep,
     context: RequestContextDep,
-) -> None:
-    """End this sign-in: its refresh tokens and access tokens stop working."""
-    await sessions.revoke(db, cache, settings.security, "logout", session_id=principal.session_id)
-    await record(
-        db, principal.user, "auth.logout", "auth_session", principal.session_id, context=context
-    )
+    body: RefreshRequest | None = None,
+) -> JSONResponse | None:
+    """End this sign-in, named by the access token or, once that expired, the refresh token."""
+    security = settings.security
+    user: User | None
+    how: dict[str, str] | None = None
+    if isinstance(caller, Principal):
+        session_id, user = caller.session_id, caller.user
+    else:
+        presented = await _presented_refresh_token(request, db, security, body)
+        if presented is None:
+            raise Unauthorized(
+                "To sign out, send a valid access token, or the refresh token in the body or "
+                "the refresh cookie."
+            )
+        checked = await sessions.unspent_refresh_token(db, cache, security, presented[0], context)
+        if isinstance(checked, AccordError):
+            return _refusal(request, checked)
+        auth_session = checked[1]
+        session_id, user = auth_session.id, await user_by_id(db, auth_session.user_id)
+        how = {"signed_out_with": "refresh_token"}
+    await sessions.revoke(db, cache, security, "logout", session_id=session_id)
+    await record(db, user, "auth.logout", "auth_session", session_id, after=how, context=context)
     clear_session_cookies(response)
+    return None
 
 
 @router.post("/password-reset", status_code=status.HTTP_202_ACCEPTED)

@@ -97,17 +97,17 @@ async def revoke(
     return len(revoked)
 
 
-async def rotate(
+async def unspent_refresh_token(
     db: AsyncSession,
     cache: CacheManager,
     security: SecuritySettings,
     presented: str,
     context: RequestContext,
-) -> IssuedTokens | Unauthorized:
-    """Exchange a refresh token for new tokens, or return why not.
+) -> tuple[RefreshToken, AuthSession] | Unauthorized:
+    """The presented token, locked, and its live family; or why not.
 
-    A refusal is returned rather than raised: revoking a family on reuse, and its audit entry,
-    must be committed even though the caller answers 401.
+    A token presented twice revokes its family, and its audit entry is written; the refusal
+    is returned rather than raised so that both are committed although the caller answers 401.
     """
     found = await repository.refresh_token_for_update(
         db, keyed_hash(security, REFRESH_PURPOSE, presented)
@@ -115,7 +115,6 @@ async def rotate(
     if found is None:
         return Unauthorized("The refresh token is not valid; sign in again.")
     token, auth_session = found
-    now = datetime.now(UTC)
     if auth_session.revoked_at is not None:
         return Unauthorized("This sign-in has been ended; sign in again.")
     if token.used_at is not None:
@@ -135,9 +134,24 @@ async def rotate(
             user_id=str(auth_session.user_id),
         )
         return Unauthorized("This refresh token was already used; the sign-in has been ended.")
-    if token.expires_at <= now:
+    if token.expires_at <= datetime.now(UTC):
         return Unauthorized("The refresh token has expired; sign in again.")
-    token.used_at = now
+    return token, auth_session
+
+
+async def rotate(
+    db: AsyncSession,
+    cache: CacheManager,
+    security: SecuritySettings,
+    presented: str,
+    context: RequestContext,
+) -> IssuedTokens | Unauthorized:
+    """Exchange a refresh token for new tokens, or return why not (see unspent_refresh_token)."""
+    checked = await unspent_refresh_token(db, cache, security, presented, context)
+    if isinstance(checked, Unauthorized):
+        return checked
+    token, auth_session = checked
+    token.used_at = datetime.now(UTC)
     return await _issue(db, security, auth_session)
 
 
