@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 import openpyxl
+import psycopg
 import pyarrow.parquet as pq
 import pytest
 from openpyxl.utils.escape import unescape
@@ -176,3 +177,29 @@ def test_an_export_with_nothing_selected_has_its_header_only(world: World) -> No
     assert (table.column_names, table.num_rows) == (HEADER, 0)
     workbook = openpyxl.load_workbook(io.BytesIO(_download(world, format="xlsx", **none)))
     assert [list(r) for r in workbook["results"].iter_rows(values_only=True)] == [HEADER]
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx", "parquet"])
+def test_an_export_whose_side_file_is_damaged_is_a_problem_not_a_cut_stream(
+    world: World, file_format: str
+) -> None:
+    """Pages damaged, footer intact: the files open, their records cannot be read."""
+    job_id = world.run_again()
+    with psycopg.connect(world.db_url) as conn:
+        found = conn.execute(
+            "SELECT results_dir FROM reconciliation_jobs WHERE id = %s", (job_id,)
+        ).fetchone()
+    assert found is not None
+    side = world.data_dir / found[0] / "left.parquet"
+    damaged = bytearray(side.read_bytes())
+    half = len(damaged) // 2
+    damaged[4:half] = b"\xab" * (half - 4)
+    side.write_bytes(bytes(damaged))
+    response = world.client.get(
+        world.url("/export", job_id),
+        params={"format": file_format},
+        headers=world.headers["viewer"],
+    )
+    body = assert_problem(response, 500)
+    assert body["type"].endswith("results-file-unavailable")
+    assert "Run the job again" in body["detail"]

@@ -60,7 +60,7 @@ async def export_results(
     layout = ExportLayout.of(job.rules)
     await check_results_dir(job.data_dir, job.job.results_dir)
     clauses = await job_filter_clauses(job, where)
-    batches = ResultBatches(state.database.engine, job, layout, clauses)
+    batches = await ResultBatches.open(state.database.engine, job, layout, clauses)
     what = "exceptions" if where.exceptions else "results"
     filename = f"accord-{job.job.id}-{what}.{file_format}"
     if file_format == "csv":

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from anyio import CancelScope, to_thread
@@ -40,29 +39,38 @@ class ResultBatches:
         self,
         engine: AsyncEngine,
         job: JobAccess,
-        layout: ExportLayout,
+        builder: BatchBuilder,
         where: Sequence[ColumnElement[bool]],
     ) -> None:
         self.engine = engine
-        self.layout = layout
         self.results_dir = job.job.results_dir
-        self.run_dir: Path | None = (
-            job.data_dir / self.results_dir if self.results_dir is not None else None
-        )
+        self.builder = builder
         self.query: Select[Any] = export_query().where(Result.job_id == job.job.id, *where)
         self.resources = contextlib.AsyncExitStack()
-        self.builder: BatchBuilder | None = None
         self.cursor: AsyncServerCursor[Any] | None = None
+
+    @classmethod
+    async def open(
+        cls,
+        engine: AsyncEngine,
+        job: JobAccess,
+        layout: ExportLayout,
+        where: Sequence[ColumnElement[bool]],
+    ) -> ResultBatches:
+        """The batches, the run's side files read now: a damaged one is a problem answered
+        before the response starts, not a stream cut after its header."""
+        results_dir = job.job.results_dir
+        run_dir = job.data_dir / results_dir if results_dir is not None else None
+        try:
+            builder = await to_thread.run_sync(BatchBuilder, layout, run_dir)
+        except READ_ERRORS as exc:
+            raise unreadable(results_dir, exc) from None
+        return cls(engine, job, builder, where)
 
     def __aiter__(self) -> ResultBatches:
         return self
 
     async def __anext__(self) -> ExportBatch:
-        if self.builder is None:
-            try:
-                self.builder = await to_thread.run_sync(BatchBuilder, self.layout, self.run_dir)
-            except READ_ERRORS as exc:
-                raise unreadable(self.results_dir, exc) from None
         if self.cursor is None:
             self.cursor = await self._execute()
         rows = await self.cursor.fetchmany(BATCH_ROWS)
@@ -94,5 +102,4 @@ class ResultBatches:
             try:
                 await self.resources.aclose()
             finally:
-                if self.builder is not None:
-                    await to_thread.run_sync(self.builder.close)
+                await to_thread.run_sync(self.builder.close)
