@@ -179,6 +179,15 @@ def test_an_export_with_nothing_selected_has_its_header_only(world: World) -> No
     assert [list(r) for r in workbook["results"].iter_rows(values_only=True)] == [HEADER]
 
 
+@pytest.mark.parametrize("byte_range", ["bytes=abc", "bytes=999999999-", "bytes=0-10"])
+def test_a_range_request_leaves_no_temporary_file(world: World, byte_range: str) -> None:
+    """A download manager resuming asks for a range; whatever the answer, the file goes."""
+    headers = {**world.headers["viewer"], "Range": byte_range}
+    response = world.client.get(world.url("/export"), params={"format": "xlsx"}, headers=headers)
+    assert response.status_code in (206, 400, 416)
+    assert not list((world.data_dir / "tmp").glob("export-*"))
+
+
 @pytest.mark.parametrize("file_format", ["csv", "xlsx", "parquet"])
 def test_an_export_whose_side_file_is_damaged_is_a_problem_not_a_cut_stream(
     world: World, file_format: str

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
+from pathlib import Path
 from typing import Annotated, Literal
 
+from anyio import CancelScope, to_thread
 from fastapi import APIRouter, Query
 from fastapi.responses import FileResponse, StreamingResponse
-from starlette.background import BackgroundTask
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
@@ -49,6 +51,22 @@ class _CsvStream(StreamingResponse):
             await self.batches.aclose()
 
 
+class _TemporaryFile(FileResponse):
+    """Deletes its file once sent or refused: Starlette runs no background task when it answers
+    a Range header with 400 or 416, or when sending fails."""
+
+    def __init__(self, path: Path, media_type: str, filename: str) -> None:
+        super().__init__(path, media_type=media_type, filename=filename)
+        self.temporary = path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            with CancelScope(shield=True):
+                await to_thread.run_sync(partial(self.temporary.unlink, missing_ok=True))
+
+
 @router.get("/export", response_class=Response)
 async def export_results(
     job: ViewJob,
@@ -71,9 +89,4 @@ async def export_results(
         )
     finally:
         await batches.aclose()
-    return FileResponse(
-        path,
-        media_type=MEDIA_TYPES[file_format],
-        filename=filename,
-        background=BackgroundTask(path.unlink, missing_ok=True),
-    )
+    return _TemporaryFile(path, MEDIA_TYPES[file_format], filename)
