@@ -93,6 +93,37 @@ def test_payments_whose_only_groups_share_a_member_are_both_left_for_review() ->
     assert "also another record's only one" in details["P1"]
 
 
+def test_an_unsettled_group_can_be_held_from_later_one_to_one_passes() -> None:
+    # PAY fits A+B and C+D: ambiguous. A later fee pass would pair OTHER with invoice C
+    # (0.50 apart); held, C waits for review with PAY and the other invoices.
+    left = side([("PAY", 5, "-30.00", "V", None), ("OTHER", 4, "-14.50", "V", None)])
+    right = side(
+        [
+            ("A", 1, "-10.00", "V", None),
+            ("B", 1, "-20.00", "V", None),
+            ("C", 2, "-14.00", "V", None),
+            ("D", 3, "-16.00", "V", None),
+        ]
+    )
+    fee = one_pass(
+        equal("name"),
+        window(-3, 3),
+        {"type": "tolerance", "left": "amount", "right": "amount", "absolute": 1.0},
+        name="fee",
+    )
+    free = run(left, right, rules(group_pass(), fee))
+    assert pairs(free) == {(("OTHER",), ("C",))}
+    holding = group_pass()
+    holding["group"]["hold_ambiguous"] = True
+    held = run(left, right, rules(holding, fee))
+    assert pairs(held) == set()
+    assert reasons(held, "left") == {"PAY": "ambiguous", "OTHER": "no_candidate"}
+    assert reasons(held, "right") == dict.fromkeys("ABCD", "ambiguous")
+    rows = {r["id"]: r for r in held.unmatched_right.to_pylist()}
+    assert rows["C"]["reason_detail"].startswith("held for review")
+    assert rows["C"]["candidate_ids"] == ["PAY"]
+
+
 def test_members_must_be_in_the_date_window_and_share_the_key() -> None:
     left = side([("PAY", 10, "-30.00", "V", None)])
     right = side(

@@ -212,6 +212,27 @@ def run_one_to_many(ws: Workspace, match_pass: MatchPass, pass_no: int, one: Sid
     parts = "; ".join(f"DROP TABLE IF EXISTS part_{size}" for size in range(1, 9))
     ws.con.execute(f"{parts}; DROP TABLE members_all; DROP TABLE members")
     _accept_unique(ws, one, pass_no)
+    if match_pass.group.hold_ambiguous:
+        _hold_ambiguous(ws, one, pass_no)
+
+
+def _hold_ambiguous(ws: Workspace, one: SideKey, pass_no: int) -> None:
+    """Hold for review the records this pass left ambiguous and their possible members."""
+    many: SideKey = "r" if one == "l" else "l"
+    ambiguous = f"notes WHERE side = '{one}' AND pass_no = {pass_no} AND reason = 'ambiguous'"
+    ws.con.execute(
+        f"""
+        INSERT INTO held SELECT '{one}', _row FROM {ambiguous};
+        INSERT INTO notes
+        SELECT '{many}', m_row, {pass_no}, 'ambiguous', NULL, list(o_row ORDER BY o_row),
+               'held for review: a possible member of the groups of '
+                   || CAST(count(*) AS VARCHAR) || ' record(s) this pass could not settle'
+        FROM (SELECT _row AS o_row, unnest(candidates) AS m_row FROM {ambiguous})
+        GROUP BY m_row;
+        INSERT INTO held SELECT '{many}', _row FROM notes
+        WHERE side = '{many}' AND pass_no = {pass_no} AND reason = 'ambiguous';
+        """
+    )
 
 
 def run_many_to_many(ws: Workspace, match_pass: MatchPass) -> None:

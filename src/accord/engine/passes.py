@@ -39,8 +39,8 @@ def run_pass(ws: Workspace, match_pass: MatchPass, pass_no: int) -> int:
         compared = candidate_sql(
             ws,
             list(match_pass.conditions),
-            free_rows_sql("l"),
-            free_rows_sql("r"),
+            free_rows_sql("l", unheld=True),
+            free_rows_sql("r", unheld=True),
             min_score=match_pass.min_score,
             apply_thresholds=False,
         )

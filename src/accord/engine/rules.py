@@ -147,6 +147,12 @@ class GroupSpec(_Strict):
         description="Records with more possible members sharing the 'same' values than this "
         "are left to review.",
     )
+    hold_ambiguous: bool = Field(
+        default=False,
+        description="Records this pass leaves ambiguous (the single record and every possible "
+        "member listed) are held for review: later one-to-one passes do not match them; "
+        "later group passes still may.",
+    )
 
 
 class ComparedField(_Strict):

@@ -236,6 +236,7 @@ def open_workspace(
         CREATE TABLE taken (side VARCHAR, _row BIGINT, match_no BIGINT);
         CREATE TABLE notes (side VARCHAR, _row BIGINT, pass_no INTEGER, reason VARCHAR,
                             best_score DOUBLE, candidates BIGINT[], detail VARCHAR);
+        CREATE TABLE held (side VARCHAR, _row BIGINT);
         """
     )
     return ws
@@ -277,9 +278,15 @@ def _free_kind(ws: Workspace) -> str:
     return "VIEW" if ws.free_views else "TABLE"
 
 
-def free_rows_sql(key: SideKey) -> str:
-    """The free records of one side, as of the last `refresh_free_rows`."""
-    return f"SELECT * FROM {key}_free"
+def free_rows_sql(key: SideKey, *, unheld: bool = False) -> str:
+    """The free records of one side, as of the last `refresh_free_rows`; with `unheld`, less
+    those a group pass held for review (see `GroupSpec.hold_ambiguous`)."""
+    if not unheld:
+        return f"SELECT * FROM {key}_free"
+    return (
+        f"SELECT * FROM {key}_free s WHERE s._row NOT IN "
+        f"(SELECT _row FROM held WHERE side = '{key}')"
+    )
 
 
 def drop_working_tables(ws: Workspace) -> None:
