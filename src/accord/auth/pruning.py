@@ -75,9 +75,13 @@ def _delete_in_batches(
 ) -> int:
     deleted = 0
     while True:
-        batch = ids.limit(batch_size).with_for_update(of=model, skip_locked=True)
         with engine.begin() as conn:
-            count = conn.execute(delete(model).where(model.id.in_(batch))).rowcount
-        deleted += count
-        if count < batch_size:
+            # The ids first, then a delete by primary key: given as a subquery, PostgreSQL
+            # would join it to the whole table on every batch.
+            batch = ids.limit(batch_size).with_for_update(of=model, skip_locked=True)
+            found = conn.scalars(batch).all()
+            if found:
+                conn.execute(delete(model).where(model.id.in_(found)))
+        deleted += len(found)
+        if len(found) < batch_size:
             return deleted
