@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from accord.engine import RulesDataMismatch, reconcile, write_results
+from accord.engine.run import default_memory_limit
 from tests.engine.helpers import equal, one_pass, pairs, reasons, rules, run, side, window
 
 LEFT = side(
@@ -157,3 +159,11 @@ def test_a_temporary_directory_with_a_quote_in_its_path_is_fine(
     result = reconcile(left, right, rules(one_pass(equal("ref"))), memory_limit="200MB")
     assert pairs(result) == {(("L1",), ("R1",))}
     assert not any(odd.iterdir())  # the spill directory is removed afterwards
+
+
+def test_the_default_memory_limit_grows_with_the_input_within_the_machine() -> None:
+    half = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2 // 1_000_000
+    cap = max(half, 1200)
+    assert default_memory_limit(10_000) == "1200MB"  # the floor: 1M against 1M records fit
+    assert default_memory_limit(6_000_000) == f"{min(3600, cap)}MB"  # 600 MB per 1M rows
+    assert default_memory_limit(10**10) == f"{cap}MB"  # never past half the machine

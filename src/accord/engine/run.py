@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 
@@ -17,8 +18,25 @@ from accord.engine.summary import build_summary
 from accord.engine.workspace import drop_working_tables, open_workspace
 
 ProgressCallback = Callable[[str, float], None]
-# Enough to keep 1M against 1M records in memory; larger runs spill to disk.
-DEFAULT_MEMORY_LIMIT = "1200MB"
+# DuckDB's working memory when the caller names none: enough to keep 1M against 1M records
+# (two million rows) in memory, and as much again per million more rows, up to half the
+# machine's memory; past it DuckDB spills to disk rather than grow. (At 3M against 3M a
+# fixed 1.2 GB spilled the group passes to disk: 68 s instead of 47 s.)
+AUTO_MEMORY = "auto"
+MIN_MEMORY_BYTES = 1_200_000_000
+MEMORY_BYTES_PER_ROW = 600
+
+
+def default_memory_limit(rows: int) -> str:
+    """The memory limit `reconcile` uses for `rows` input records in all (DuckDB syntax)."""
+    wanted = max(MIN_MEMORY_BYTES, rows * MEMORY_BYTES_PER_ROW)
+    try:
+        machine = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):  # not a POSIX system that says
+        machine = 0
+    if machine > 0:
+        wanted = min(wanted, max(MIN_MEMORY_BYTES, machine // 2))
+    return f"{wanted // 1_000_000}MB"
 
 
 class _Phases:
@@ -47,17 +65,20 @@ def reconcile(
     right: pa.Table,
     rules: RuleSet,
     progress: ProgressCallback | None = None,
-    memory_limit: str | None = DEFAULT_MEMORY_LIMIT,
+    memory_limit: str | None = AUTO_MEMORY,
 ) -> ReconcileResult:
     """Match `left` against `right` with the cascade in `rules`.
 
     `progress(phase, fraction)` is called as each phase starts, with the fraction of the
     work done; it may raise (e.g. on cancellation) to stop the run. `memory_limit` (DuckDB
-    syntax, e.g. "2GB"; None for none) bounds the engine's working memory: past it, DuckDB
-    spills to a temporary directory instead of growing.
+    syntax, e.g. "2GB"; None for none; "auto" for `default_memory_limit` of the input's
+    size) bounds the engine's working memory: past it, DuckDB spills to a temporary
+    directory instead of growing.
     """
     phases = _Phases(3 + len(rules.passes), progress)
     phases.start("load", 0)
+    if memory_limit == AUTO_MEMORY:
+        memory_limit = default_memory_limit(left.num_rows + right.num_rows)
     ws = open_workspace(left, right, rules, memory_limit)
     try:
         register_functions(ws.con)
