@@ -17,29 +17,32 @@ def _amount_total(table: pa.Table, column: str | None) -> float | None:
     return round(float(total or 0.0), 2)
 
 
-def _matched_amounts(
-    ws: Workspace, side: SideKey, group_by: str
-) -> dict[str, tuple[int, float | None]]:
-    """Per kind or pass: records of this side used, and their amount total."""
+Amounts = dict[str, tuple[int, float | None]]
+
+
+def _matched_amounts(ws: Workspace, side: SideKey) -> dict[str, Amounts]:
+    """Per kind and per pass (one scan for both): records of this side used, amount total."""
     data = ws.side(side)
     amount = data.spec.amount
     total = f'round(sum(CAST(s."{amount}" AS DOUBLE)), 2)' if amount else "NULL"
     rows = ws.con.execute(
         f"""
-        SELECT {group_by} AS grp, count(*), {total}
+        SELECT grouping(m.kind) = 1 AS per_pass, m.kind, passes.pass_name, count(*), {total}
         FROM taken t JOIN matches m ON m.match_no = t.match_no
         JOIN {data.rows} s ON s._row = t._row
         JOIN {pass_names_sql(ws.rules)} ON passes.pass_no = m.pass_no
-        WHERE t.side = '{side}' GROUP BY grp
+        WHERE t.side = '{side}' GROUP BY GROUPING SETS ((m.kind), (passes.pass_name))
         """
     ).fetchall()
-    return {str(g): (int(n), None if t is None else float(t)) for g, n, t in rows}
+    out: dict[str, Amounts] = {"kind": {}, "pass": {}}
+    for per_pass, kind, pass_name, n, t in rows:
+        column, key = ("pass", pass_name) if per_pass else ("kind", kind)
+        out[column][str(key)] = (int(n), None if t is None else float(t))
+    return out
 
 
-def _breakdown(ws: Workspace, matches: pa.Table, column: str, group_by: str) -> dict[str, Any]:
+def _breakdown(matches: pa.Table, column: str, left: Amounts, right: Amounts) -> dict[str, Any]:
     counts = matches.group_by(column).aggregate([("match_id", "count")]).to_pylist()
-    left = _matched_amounts(ws, "l", group_by)
-    right = _matched_amounts(ws, "r", group_by)
     out: dict[str, Any] = {}
     for row in sorted(counts, key=lambda r: str(r[column])):
         key = str(row[column])
@@ -75,7 +78,8 @@ def build_summary(
     matched_left = left_rows - unmatched_left.num_rows
     matched_right = right_rows - unmatched_right.num_rows
     pass_order = [p.name for p in ws.rules.passes]
-    by_pass = _breakdown(ws, matches, "pass", "passes.pass_name")
+    left, right = _matched_amounts(ws, "l"), _matched_amounts(ws, "r")
+    by_pass = _breakdown(matches, "pass", left["pass"], right["pass"])
     return {
         "left": {
             "name": ws.left.spec.name or "left",
@@ -93,7 +97,7 @@ def build_summary(
             "left": round(matched_left / left_rows, 6) if left_rows else 0.0,
             "right": round(matched_right / right_rows, 6) if right_rows else 0.0,
         },
-        "by_kind": _breakdown(ws, matches, "kind", "m.kind"),
+        "by_kind": _breakdown(matches, "kind", left["kind"], right["kind"]),
         "by_pass": {name: by_pass[name] for name in pass_order if name in by_pass},
         "by_status": {
             r["status"]: r["status_count"]
