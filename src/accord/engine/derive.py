@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from accord.engine.normalise import NormaliserStep, normaliser_sql
+from accord.engine.normalise import NormaliserStep, normaliser_sql, spaced_after
 
 # Steps that split text into words: worth running once per distinct value.
 _WORD_STEPS = {"legal_forms", "sort_tokens", "first_word"}
@@ -54,7 +54,9 @@ def derive(
         parents = [(n, s) for n, s in done if steps[: len(s)] == s]
         if parents:
             parent, parent_steps = max(parents, key=lambda item: len(item[1]))
-            expression = normaliser_sql(steps[len(parent_steps) :], f'"{parent}"')
+            expression = normaliser_sql(
+                steps[len(parent_steps) :], f'"{parent}"', spaced_after(parent_steps)
+            )
         else:
             expression = normaliser_sql(steps, "v")
         query = f'SELECT *, {expression} AS "{name}" FROM ({query})'

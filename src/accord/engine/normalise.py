@@ -122,12 +122,42 @@ BUILTIN_NORMALISERS: dict[str, list[NormaliserStep]] = {
 }
 
 
-def _tokens_sql(expr: str) -> str:
+# Steps whose result has its words apart by single spaces, none at either end ("spaced"),
+# whatever they are given; and steps that keep a spaced text spaced. Splitting a spaced
+# text into words needs no whitespace clean-up first, and `whitespace` leaves it as it is.
+_SPACING_STEPS = {
+    "whitespace",
+    "sort_tokens",
+    "legal_forms",
+    "first_word",
+    "alphanumeric",
+    "digits",
+}
+_SPACING_KEPT = {"lower", "upper", "accents", "trim"}
+
+
+def spaced_after(steps: list[NormaliserStep], spaced: bool = False) -> bool:
+    """Whether the text is spaced after `steps` (given whether it was before)."""
+    for step in steps:
+        if isinstance(step, WordsStep | WordPrefixStep | WordSuffixStep):
+            spaced = True
+        elif isinstance(step, str):
+            spaced = step in _SPACING_STEPS or (spaced and step in _SPACING_KEPT)
+        else:
+            spaced = False
+    return spaced
+
+
+def _tokens_sql(expr: str, spaced: bool = False) -> str:
+    if spaced:
+        return f"string_split({expr}, ' ')"
     return f"string_split(trim(regexp_replace({expr}, '\\s+', ' ', 'g')), ' ')"
 
 
-def step_sql(step: NormaliserStep, expr: str) -> str:
-    """SQL applying one step to the VARCHAR expression `expr`."""
+def step_sql(step: NormaliserStep, expr: str, spaced: bool = False) -> str:
+    """SQL applying one step to the VARCHAR expression `expr` (`spaced`: see spaced_after)."""
+    if spaced and step == "whitespace":
+        return expr
     if isinstance(step, ReplaceStep):
         for old, new in step.replace.items():
             expr = f"replace({expr}, {quote_literal(old)}, {quote_literal(new)})"
@@ -136,13 +166,13 @@ def step_sql(step: NormaliserStep, expr: str) -> str:
         cases = " ".join(
             f"WHEN {quote_literal(k)} THEN {quote_literal(v)}" for k, v in step.words.items()
         )
-        mapped = f"list_transform({_tokens_sql(expr)}, lambda t: CASE t {cases} ELSE t END)"
+        mapped = f"list_transform({_tokens_sql(expr, spaced)}, lambda t: CASE t {cases} ELSE t END)"
         return f"array_to_string(list_filter({mapped}, lambda t: t <> ''), ' ')"
     if isinstance(step, WordPrefixStep):
-        cut = f"list_transform({_tokens_sql(expr)}, lambda t: left(t, {step.word_prefix}))"
+        cut = f"list_transform({_tokens_sql(expr, spaced)}, lambda t: left(t, {step.word_prefix}))"
         return f"array_to_string({cut}, ' ')"
     if isinstance(step, WordSuffixStep):
-        cut = f"list_transform({_tokens_sql(expr)}, lambda t: right(t, {step.word_suffix}))"
+        cut = f"list_transform({_tokens_sql(expr, spaced)}, lambda t: right(t, {step.word_suffix}))"
         return f"array_to_string({cut}, ' ')"
     if isinstance(step, PrefixStep):
         return f"left({expr}, {step.prefix})"
@@ -157,19 +187,23 @@ def step_sql(step: NormaliserStep, expr: str) -> str:
         "alphanumeric": f"regexp_replace({expr}, '[^\\pL\\pN]', '', 'g')",
         "digits": f"regexp_replace({expr}, '[^0-9]', '', 'g')",
         "accents": f"strip_accents({expr})",
-        "sort_tokens": f"array_to_string(list_sort({_tokens_sql(expr)}), ' ')",
-        "first_word": f"{_tokens_sql(expr)}[1]",
+        "sort_tokens": f"array_to_string(list_sort({_tokens_sql(expr, spaced)}), ' ')",
+        "first_word": f"{_tokens_sql(expr, spaced)}[1]",
     }
     if step == "legal_forms":
         forms = ", ".join(quote_literal(w) for w in LEGAL_FORMS)
-        kept = f"list_filter({_tokens_sql(expr)}, lambda t: lower(t) NOT IN ({forms}))"
+        kept = f"list_filter({_tokens_sql(expr, spaced)}, lambda t: lower(t) NOT IN ({forms}))"
         return f"array_to_string({kept}, ' ')"
     return simple[step]
 
 
-def normaliser_sql(steps: list[NormaliserStep], column_sql: str) -> str:
-    """SQL normalising a column; empty results become NULL so they never compare equal."""
+def normaliser_sql(steps: list[NormaliserStep], column_sql: str, spaced: bool = False) -> str:
+    """SQL normalising a column; empty results become NULL so they never compare equal.
+
+    `spaced`: the column is already spaced (the result of steps `spaced_after` says so).
+    """
     expr = f"CAST({column_sql} AS VARCHAR)"
     for step in steps:
-        expr = step_sql(step, expr)
+        expr = step_sql(step, expr, spaced)
+        spaced = spaced_after([step], spaced)
     return f"nullif({expr}, '')"

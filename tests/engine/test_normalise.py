@@ -1,0 +1,79 @@
+"""Normalisers: skipping the whitespace clean-up of text already spaced changes no result."""
+
+from __future__ import annotations
+
+import duckdb
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from accord.engine.normalise import (
+    BUILTIN_NORMALISERS,
+    NormaliserStep,
+    PrefixStep,
+    ReplaceStep,
+    SuffixStep,
+    WordPrefixStep,
+    WordsStep,
+    WordSuffixStep,
+    normaliser_sql,
+    spaced_after,
+    step_sql,
+)
+
+STEPS: list[NormaliserStep] = [
+    "lower",
+    "upper",
+    "trim",
+    "whitespace",
+    "punctuation",
+    "alphanumeric",
+    "accents",
+    "legal_forms",
+    "sort_tokens",
+    "digits",
+    "first_word",
+    ReplaceStep(replace={"&": " and "}),
+    WordsStep(words={"intl": "international", "and": ""}),
+    WordPrefixStep(word_prefix=3),
+    WordSuffixStep(word_suffix=3),
+    PrefixStep(prefix=4),
+    SuffixStep(suffix=6),
+]
+TEXT = st.text(alphabet=" \t\n-.,&'ÉéaAbBcCdDiI0l", max_size=30)
+
+
+def _every_step_on_its_own(steps: list[NormaliserStep], column: str) -> str:
+    expr = f"CAST({column} AS VARCHAR)"
+    for step in steps:
+        expr = step_sql(step, expr)
+    return f"nullif({expr}, '')"
+
+
+@given(st.lists(TEXT, min_size=1, max_size=20), st.lists(st.sampled_from(STEPS), max_size=6))
+@example(["a - b", " x&y "], ["whitespace", "punctuation", "sort_tokens"])  # spaces doubled
+@example(["ab  cd ef"], ["whitespace", PrefixStep(prefix=3), WordSuffixStep(word_suffix=1)])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_spacing_shortcuts_give_the_same_text(
+    texts: list[str], steps: list[NormaliserStep]
+) -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE t (v VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?)", [(text,) for text in texts])
+    fast = con.execute(f"SELECT {normaliser_sql(steps, 'v')} FROM t ORDER BY rowid").fetchall()
+    plain = con.execute(
+        f"SELECT {_every_step_on_its_own(steps, 'v')} FROM t ORDER BY rowid"
+    ).fetchall()
+    assert fast == plain
+
+
+def test_continuing_from_a_spaced_parent_gives_the_same_text() -> None:
+    parent = BUILTIN_NORMALISERS["company_name"]
+    assert spaced_after(parent)
+    con = duckdb.connect()
+    text = "'  Acme  &  Intl.   Trading   Ltd '"
+    child = [*parent, WordPrefixStep(word_prefix=3), "sort_tokens"]
+    from_parent = normaliser_sql(child[len(parent) :], normaliser_sql(parent, text), True)
+    [(a, b)] = con.execute(
+        f"SELECT {from_parent}, {_every_step_on_its_own(child, text)}"
+    ).fetchall()
+    assert a == b == "acm int tra"
