@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import get_args
+
 import duckdb
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -11,6 +13,7 @@ from accord.engine.normalise import (
     NormaliserStep,
     PrefixStep,
     ReplaceStep,
+    SimpleStep,
     SuffixStep,
     WordPrefixStep,
     WordsStep,
@@ -21,17 +24,7 @@ from accord.engine.normalise import (
 )
 
 STEPS: list[NormaliserStep] = [
-    "lower",
-    "upper",
-    "trim",
-    "whitespace",
-    "punctuation",
-    "alphanumeric",
-    "accents",
-    "legal_forms",
-    "sort_tokens",
-    "digits",
-    "first_word",
+    *get_args(SimpleStep),
     ReplaceStep(replace={"&": " and "}),
     WordsStep(words={"intl": "international", "and": ""}),
     WordPrefixStep(word_prefix=3),
