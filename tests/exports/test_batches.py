@@ -18,7 +18,7 @@ from accord.exports.batches import BatchBuilder, ExportBatch
 from accord.exports.rows import ExportLayout, cell
 from accord.exports.writers import csv_rows
 from accord.jobs.runfile import ID_COLUMN_KEY, RESULTS, RESULTS_SCHEMA, SIDE_FILES
-from accord.results.details import Wanted, read_details
+from accord.results.details import Wanted, read_details, record_groups
 from tests.exports.reference import csv_text, flatten
 
 LEFT = pa.table(
@@ -167,11 +167,12 @@ def _batch_cells(batch: ExportBatch) -> list[list[tuple[str | None, int]]]:
     return [list(zip(*row, strict=True)) for row in zip(texts, kinds, strict=True)]
 
 
-@pytest.fixture
-def built(tmp_path: Path) -> tuple[ExportBatch, list[list[Any]]]:
+@pytest.fixture(params=[True, False], ids=["whole", "per-batch"])
+def built(tmp_path: Path, request: pytest.FixtureRequest) -> tuple[ExportBatch, list[list[Any]]]:
+    """A batch of every row, the side files' fields read whole or only for the batch."""
     run_dir = _run_dir(tmp_path)
     rows = _rows(run_dir)
-    builder = BatchBuilder(LAYOUT, run_dir)
+    builder = BatchBuilder(LAYOUT, run_dir, whole=request.param)
     try:
         batch = builder.build([_database_row(r) for r in rows])
     finally:
@@ -191,9 +192,38 @@ def test_csv_is_byte_for_byte_the_csv_module(built: tuple[ExportBatch, list[list
     assert csv_rows(batch) == csv_text(expected)
 
 
+def test_a_small_selection_reads_only_its_row_groups_and_says_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One result read per batch: the row groups of its records only, the same bytes."""
+    run_dir = _run_dir(tmp_path)
+    rows = _rows(run_dir)
+    selected = [_database_row(r) for r in rows if r["ordinal"] in (5, 6)]  # left 10, 4; right @R3
+    read: list[int] = []
+
+    def spy(*args: Any, **kwargs: Any) -> pa.Table:
+        table = record_groups(*args, **kwargs)
+        read.append(table.num_rows)
+        return table
+
+    monkeypatch.setattr("accord.exports.records.record_groups", spy)
+    written = {}
+    for whole in (True, False):
+        builder = BatchBuilder(LAYOUT, run_dir, whole=whole)
+        try:
+            written[whole] = csv_rows(builder.build(selected))
+        finally:
+            builder.close()
+    assert written[False] == written[True]
+    wanted = [r for r in _with_details(run_dir, rows) if r["ordinal"] in (5, 6)]
+    assert written[False] == csv_text([flatten(LAYOUT, r) for r in wanted])
+    # Left: ids 10 and 4, in the last two of three groups (three records); right: @R3's group.
+    assert read == [3, 1]
+
+
 def test_no_run_folder_is_unreadable_for_the_workers_rows(tmp_path: Path) -> None:
     rows = _rows(_run_dir(tmp_path))
-    builder = BatchBuilder(LAYOUT, None)
+    builder = BatchBuilder(LAYOUT, None, whole=False)
     try:
         with pytest.raises(FileNotFoundError):
             builder.build([_database_row(rows[0])])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -14,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 from openpyxl.utils.escape import unescape
 
+from accord.exports.batches import BatchBuilder
 from accord.exports.rows import OUTCOME_COLUMNS, ExportLayout, neutralise
 from tests.exports.reference import csv_text, flatten
 from tests.jobs.seed import RULES
@@ -48,9 +50,11 @@ def _expected(world: World) -> list[list[Any]]:
     return rows
 
 
-def _download(world: World, file_format: str) -> bytes:
+def _download(world: World, file_format: str, **params: str) -> bytes:
     response = world.client.get(
-        world.url("/export"), params={"format": file_format}, headers=world.headers["viewer"]
+        world.url("/export"),
+        params={"format": file_format, **params},
+        headers=world.headers["viewer"],
     )
     assert response.status_code == 200, response.text
     return response.content
@@ -61,6 +65,35 @@ def test_csv_is_what_the_row_by_row_export_wrote(reviewed: World) -> None:
     csv.writer(header).writerow(LAYOUT.header)
     expected = ("\ufeff" + header.getvalue()).encode() + csv_text(_expected(reviewed))
     assert _download(reviewed, "csv") == expected
+
+
+@pytest.mark.parametrize(
+    "params", [{}, {"kind": "unmatched_left"}, {"exceptions": "true"}], ids=["all", "kind", "open"]
+)
+def test_a_selection_says_the_same_read_per_batch_or_whole(
+    reviewed: World, monkeypatch: pytest.MonkeyPatch, params: dict[str, str]
+) -> None:
+    """A selection that fits in one batch reads only its records' row groups; forced the
+    other way (batches of 3), the same selection reads the side files whole: same bytes."""
+    taken: list[bool] = []
+
+    class Builder(BatchBuilder):
+        def __init__(self, layout: ExportLayout, run_dir: Path | None, whole: bool) -> None:
+            taken.append(whole)
+            super().__init__(layout, run_dir, whole)
+
+    monkeypatch.setattr("accord.exports.source.BatchBuilder", Builder)
+    per_batch = _download(reviewed, "csv", **params)
+    monkeypatch.setattr("accord.exports.source.BATCH_ROWS", 3)
+    whole = _download(reviewed, "csv", **params)
+    assert taken == [False, True]
+    assert per_batch == whole
+    if params.get("kind"):
+        rows = [r for r in _expected(reviewed) if r[1] == params["kind"]]
+        assert len(rows) > 3
+        header = io.StringIO()
+        csv.writer(header).writerow(LAYOUT.header)
+        assert whole == ("\ufeff" + header.getvalue()).encode() + csv_text(rows)
 
 
 def _sheet_value(value: Any) -> Any:

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 
 from accord.exports.records import SIDES, SideRecords, constant
 from accord.exports.rows import JOIN, NUMBER, TEXT, ExportLayout, cell, differences_text
-from accord.jobs.runfile import RESULTS, SIDE_FILES
+from accord.jobs.runfile import RESULTS
 from accord.results.details import lookup_rows
 
 # Each side's ids as a list, and the first (null if none), in the rows' order.
@@ -58,15 +58,16 @@ def _detail_cells(reason_detail: str | None) -> tuple[tuple[str | None, int], st
 
 
 class BatchBuilder:
-    """Builds the batches of one export; holds both sides' records (records.py) meanwhile."""
+    """Builds the batches of one export; with `whole`, holds both sides' records (records.py)
+    meanwhile, else reads those each batch names."""
 
-    def __init__(self, layout: ExportLayout, run_dir: Path | None) -> None:
+    def __init__(self, layout: ExportLayout, run_dir: Path | None, whole: bool = True) -> None:
         self.layout = layout
         self.run_dir = run_dir
         self.con = duckdb.connect()
         try:
             self.records = [
-                SideRecords(self.con, side, run_dir and run_dir / SIDE_FILES[side], fields)
+                SideRecords(self.con, side, run_dir, fields, whole)
                 for side, fields in zip(
                     SIDES, (layout.left_fields, layout.right_fields), strict=True
                 )

@@ -1,17 +1,19 @@
-"""Both sides' records as export cells: the fields the export shows, rendered once per export,
-then taken by id for each batch's results (those naming several records joined in DuckDB).
+"""Both sides' records as export cells: the fields the export shows, then taken by id for
+each batch's results (those naming several records joined in DuckDB).
 
 A batch of 20,000 results out of a million names records scattered over (nearly) every row
-group of the side files, so reading them batch by batch read the side files whole each time;
-the export's fields are read once instead (one side's few columns, about what one such batch
-read). A value's text is what `str()` gives of it once the record is read as JSON, as pages
-read records (results/details.py): text and integers as they are, other types through the
-JSON DuckDB writes, decoded once per distinct value.
-"""
+group of the side files, so reading them batch by batch read the side files whole each time:
+a big export reads the fields it shows once, for every record (one side's few columns, about
+what one such batch read). A small one (source.py decides) reads per batch only the row
+groups that hold its records, as pages do. A value's text is what `str()` gives of it once
+the record is read as JSON, as pages read records (results/details.py): text and integers as
+they are, other types through the JSON DuckDB writes, decoded once per distinct value; both
+ways render the values with the same code, so they give the same cells."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +22,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from accord.engine.ingest.sql import quote_identifier
 from accord.exports.rows import NUMBER, TEXT, cell, field_value
-from accord.results.details import side_id_column
+from accord.jobs.runfile import SIDE_FILES
+from accord.results.details import record_groups, side_id_column
 
 SIDES = ("left", "right")
 
@@ -66,39 +68,93 @@ def _field_cells(con: duckdb.DuckDBPyConnection, values: pa.Array) -> tuple[Any,
     return _json_cells(con, values)
 
 
+def _rendered(
+    con: duckdb.DuckDBPyConnection,
+    fields: list[str],
+    id_column: str,
+    names: Collection[str],
+    count: int,
+    column: Callable[[str], pa.Array],
+) -> pa.Table:
+    """Records as the export shows them: `id` as DuckDB writes it as text (as the results name
+    them), then per field its text `t<i>` and kind `k<i>`; `column` reads one of the records'
+    `names` (`count` of them)."""
+    con.register("side_ids", pa.table({"id": column(id_column)}))
+    try:
+        ids = con.sql("SELECT CAST(id AS VARCHAR) FROM side_ids").to_arrow_table()
+    finally:
+        con.unregister("side_ids")
+    columns: dict[str, Any] = {"id": ids.column(0).combine_chunks()}
+    for i, name in enumerate(fields):
+        if name in names:
+            columns[f"t{i}"], columns[f"k{i}"] = _field_cells(con, column(name))
+        else:  # a record without the field: None, as `dict.get` said
+            columns[f"t{i}"] = pa.nulls(count, pa.string())
+            columns[f"k{i}"] = constant(TEXT, count)
+    return pa.table(columns)
+
+
 class SideRecords:
-    """One side's records: `id` as DuckDB writes it as text (as the results name them), then
-    per field its text `t<i>` and kind `k<i>`; none without a run folder."""
+    """One side's records, as `_rendered` shows them: with `whole`, every record, read once
+    (a big export names records in nearly every row group); else read per batch, only the
+    row groups holding the records the batch names (results/details.py), as pages read them.
+    None without a run folder."""
 
     def __init__(
-        self, con: duckdb.DuckDBPyConnection, side: str, path: Path | None, fields: list[str]
+        self,
+        con: duckdb.DuckDBPyConnection,
+        side: str,
+        run_dir: Path | None,
+        fields: list[str],
+        whole: bool,
     ) -> None:
         self.side = side
         self.fields = fields
-        columns: dict[str, Any] = {"id": pa.array([], pa.string())}
-        for i in range(len(fields)):
-            columns |= {f"t{i}": pa.array([], pa.string()), f"k{i}": pa.array([], pa.int8())}
-        if path is not None:
-            # Column by column, each made one chunk at once: a side's raw columns are never
-            # all held beside their texts.
-            parquet = pq.ParquetFile(path)
-            count = parquet.metadata.num_rows
-            id_column = side_id_column(parquet.schema_arrow)
-            con.register("side_ids", parquet.read(columns=[id_column]))
-            try:
-                id_text = f"CAST({quote_identifier(id_column)} AS VARCHAR)"
-                ids = con.sql(f"SELECT {id_text} FROM side_ids")  # noqa: S608 - a quoted name
-                columns["id"] = ids.to_arrow_table().column(0).combine_chunks()
-            finally:
-                con.unregister("side_ids")
-            for i, name in enumerate(fields):
-                if name in parquet.schema_arrow.names:
-                    values = parquet.read(columns=[name]).column(0).combine_chunks()
-                    columns[f"t{i}"], columns[f"k{i}"] = _field_cells(con, values)
-                else:  # a record without the field: None, as `dict.get` said
-                    columns[f"t{i}"] = pa.nulls(count, pa.string())
-                    columns[f"k{i}"] = constant(TEXT, count)
-        self.table = pa.table(columns)
+        # Without `whole`: where to read each batch's records, and the side file's schema.
+        self.per_batch: tuple[Path, pa.Schema] | None = None
+        self.table: pa.Table | None = None
+        if run_dir is None:
+            self.table = _rendered(con, fields, "id", [], 0, lambda _: pa.array([], pa.string()))
+            return
+        path = run_dir / SIDE_FILES[side]
+        if not whole:
+            self.per_batch = (run_dir, pq.read_schema(path))
+            return
+        # Column by column, each made one chunk at once: a side's raw columns are never all
+        # held beside their texts.
+        parquet = pq.ParquetFile(path)
+        self.table = _rendered(
+            con,
+            fields,
+            side_id_column(parquet.schema_arrow),
+            parquet.schema_arrow.names,
+            parquet.metadata.num_rows,
+            lambda name: parquet.read(columns=[name]).column(0).combine_chunks(),
+        )
+
+    def _picked(self, con: duckdb.DuckDBPyConnection, wanted: pa.Array) -> pa.Table:
+        """The records with these ids (as text)."""
+        table = self.table
+        if self.per_batch is not None:
+            run_dir, schema = self.per_batch
+            id_column = side_id_column(schema)
+            present = [name for name in self.fields if name in schema.names]
+            groups = record_groups(
+                run_dir,
+                self.side,
+                [i for i in wanted.to_pylist() if i is not None],
+                list(dict.fromkeys([id_column, *present])),
+            )
+            table = _rendered(
+                con,
+                self.fields,
+                id_column,
+                groups.schema.names,
+                groups.num_rows,
+                lambda name: groups.column(name).combine_chunks(),
+            )
+        assert table is not None
+        return table.take(pc.indices_nonzero(pc.is_in(table["id"], wanted)))
 
     def cells(
         self, con: duckdb.DuckDBPyConnection, ids: pa.Table, own_records: dict[int, str | None]
@@ -111,7 +167,7 @@ class SideRecords:
         names = range(len(self.fields))
         # Only the records the batch names take part: a hash of its ids, not of them all.
         wanted = pc.unique(pc.list_flatten(ids[f"{self.side}_list"]))
-        picked = self.table.take(pc.indices_nonzero(pc.is_in(self.table["id"], wanted)))
+        picked = self._picked(con, wanted)
         worker = pc.is_valid(ids["ordinal"])
         several = pc.greater(pc.list_value_length(ids[f"{self.side}_list"]), 1)
         # A row naming one record or none (most rows): that record's cells, found by id.

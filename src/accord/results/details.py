@@ -138,25 +138,37 @@ def _side_index(path: Path) -> _SideIndex:
     return _SideIndex(metadata, ids, np.cumsum([0, *sizes]))
 
 
+def record_groups(
+    run_dir: Path, side: Side, ids: Iterable[str], columns: list[str] | None = None
+) -> pa.Table:
+    """The row groups of `side`'s file that hold records with these ids (as text), and only
+    those: the id column is read whole (one column, kept), then the groups it points to, with
+    `columns` (all by default). Their other records come along; an id the side lacks is
+    left out."""
+    wanted = pa.array(sorted(set(ids)), pa.string())
+    path = run_dir / SIDE_FILES[side]
+    index = _side_index(path)
+    positions = _positions(index.ids, wanted) if len(wanted) else np.array([], np.int64)
+    groups = sorted({int(g) for g in np.searchsorted(index.starts, positions, side="right") - 1})
+    parquet = pq.ParquetFile(path, metadata=index.metadata)
+    return parquet.read_row_groups(groups, columns=columns)
+
+
 def read_records(run_dir: Path, side: Side, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
     """The records of `side` with these ids, as JSON objects, by id.
 
-    The id column is read whole (one column), then only the row groups holding the ids;
-    DuckDB turns the rows into JSON exactly as the worker's DuckDB did before run files.
-    An id the side lacks is left out: a manual match carried into a re-run may name records
-    its data set lost when it was read again with another mapping.
+    Only the row groups holding the ids are read (`record_groups`); DuckDB turns the rows
+    into JSON exactly as the worker's DuckDB did before run files. An id the side lacks is
+    left out: a manual match carried into a re-run may name records its data set lost when
+    it was read again with another mapping.
     """
     wanted = pa.array(sorted(set(ids)), pa.string())
     if len(wanted) == 0:
         return {}
-    index = _side_index(run_dir / SIDE_FILES[side])
-    id_column = side_id_column(index.metadata.schema.to_arrow_schema())
-    positions = _positions(index.ids, wanted)
-    if len(positions) == 0:
+    picked = record_groups(run_dir, side, wanted.to_pylist())
+    if picked.num_rows == 0:
         return {}
-    groups = sorted({int(g) for g in np.searchsorted(index.starts, positions, side="right") - 1})
-    parquet = pq.ParquetFile(run_dir / SIDE_FILES[side], metadata=index.metadata)
-    picked = parquet.read_row_groups(groups)
+    id_column = side_id_column(picked.schema)
     con = duckdb.connect()
     try:
         con.register("picked", picked)
