@@ -6,7 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pyarrow as pa
+from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import strategies as st
 
+from accord.engine.candidates import candidate_sql
 from accord.engine.conditions import blocking_variants
 from accord.engine.rules import EqualCondition
 from accord.engine.workspace import open_workspace, refresh_free_rows
@@ -48,3 +51,61 @@ def test_a_selective_key_joins_without_expanding_the_window() -> None:
 def test_a_key_shared_by_many_records_expands_the_window_into_day_keys() -> None:
     [expansions] = _variants([f"BATCH-{i % 3}" for i in range(ROWS)])
     assert any("range(-3, 4)" in e for e in expansions)
+
+
+def test_a_key_shared_by_a_few_records_a_day_looks_up_bands_of_the_window() -> None:
+    # Each reference is shared by 50 records a side over 300 days: pairs within the window
+    # are few, so each left record is looked up in two bands of the window's width rather
+    # than once per day of it.
+    [expansions] = _variants([f"V-{i % 2_400}" for i in range(ROWS)])
+    assert expansions == ["range(0, 2) AS _dw(_dw_off)"]
+
+
+DAYS = st.lists(st.tuples(st.just("A"), st.integers(-20, 20)), min_size=8, max_size=14)
+
+
+SPREAD = [("A", d) for d in range(-20, 21, 3)]  # 14 records 3 days apart: bands
+
+
+@given(DAYS, DAYS, st.integers(-6, 3), st.integers(2, 7))
+@example(SPREAD, SPREAD, -6, 6)
+@example(SPREAD, SPREAD, 1, 3)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_window_bands_find_exactly_the_pairs_in_the_window(
+    left: list[tuple[str, int]], right: list[tuple[str, int]], low: int, span: int
+) -> None:
+    # One name: too many pairs to skip the window, few enough a day for bands. Dates on
+    # both sides of 1970-01-01 (negative day numbers), windows of any offset.
+    def table(rows: list[tuple[str, int]]) -> pa.Table:
+        return pa.table(
+            {
+                "id": [f"{i}" for i in range(len(rows))],
+                "date": pa.array([dt.date(1970, 1, 1) + dt.timedelta(days=d) for _, d in rows]),
+                "amount": pa.array([1] * len(rows), pa.int64()),
+                "name": [n for n, _ in rows],
+                "ref": [f"R{i}" for i in range(len(rows))],
+            }
+        )
+
+    ruleset = rules(one_pass(equal("name"), window(low, low + span)))
+    ws = open_workspace(table(left), table(right), ruleset)
+    try:
+        refresh_free_rows(ws)
+        conditions = list(ruleset.passes[0].conditions)
+        sql = candidate_sql(
+            ws, conditions, "SELECT * FROM l_free", "SELECT * FROM r_free", min_score=0.0
+        )
+        event("bands" if "range(0, 2) AS _dw(_dw_off)" in sql else "days")
+        found = {
+            (int(a), int(b))
+            for a, b in ws.con.execute(f"SELECT l_row, r_row FROM ({sql})").fetchall()
+        }
+    finally:
+        ws.close()
+    expected = {
+        (i, j)
+        for i, (ln, ld) in enumerate(left)
+        for j, (rn, rd) in enumerate(right)
+        if ln == rn and low <= rd - ld <= low + span
+    }
+    assert found == expected

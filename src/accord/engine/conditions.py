@@ -3,7 +3,9 @@
 A condition contributes up to four things: equi-join keys that find candidates cheaply
 (blocking), a filter that decides it exactly, a score in [0, 1] and an explanation. Blocking
 turns windows and tolerances into equalities: a date window expands the left record into one
-row per allowed day, a tolerance into neighbouring amount bands, so DuckDB can hash-join.
+row per allowed day (or, when the other keys are selective, into the two bands of the
+window's width that hold its days), a tolerance into neighbouring amount bands, so DuckDB
+can hash-join.
 """
 
 from __future__ import annotations
@@ -279,11 +281,6 @@ def blocking_variants(
         ),
         None,
     )
-    if window is not None:
-        base.expansions.append(f"range({window.min_days}, {window.max_days + 1}) AS _dw(_dw_off)")
-        base.select.append(f"{day_number('x', quote(window.left))} + _dw_off AS _day")
-        base.keys.append(("a._day", day_number("b", quote(window.right))))
-        base.decided.append(window)
     tolerance = next((c for c in conditions if isinstance(c, ToleranceCondition)), None)
     variants = (
         [base]
@@ -291,22 +288,65 @@ def blocking_variants(
         else [_combined(base, bands) for bands in _amount_bands(tolerance)]
     )
     alternatives = next((c for c in conditions if isinstance(c, EqualAnyCondition)), None)
-    if alternatives is None:
+    if alternatives is not None:
+        # One variant per normaliser; a pair equal under an earlier one is that variant's.
+        pairs = _any_pairs(ws, alternatives)
+        variants = [
+            _combined(
+                variant,
+                Blocking(
+                    keys=[pairs[i]],
+                    filters=[f"({x} = {y}) IS NOT TRUE" for x, y in pairs[:i]],
+                    decided=[alternatives],
+                ),
+            )
+            for variant in variants
+            for i in range(len(pairs))
+        ]
+    if window is None:
         return variants
-    # One variant per normaliser; a pair equal under an earlier one is that variant's.
-    pairs = _any_pairs(ws, alternatives)
     return [
-        _combined(
-            variant,
-            Blocking(
-                keys=[pairs[i]],
-                filters=[f"({x} = {y}) IS NOT TRUE" for x, y in pairs[:i]],
-                decided=[alternatives],
-            ),
-        )
+        _combined(variant, _window_blocking(ws, window, variant, left_sql, right_sql))
         for variant in variants
-        for i in range(len(pairs))
     ]
+
+
+def _window_blocking(
+    ws: Workspace,
+    window: DateWindowCondition,
+    variant: Blocking,
+    left_sql: str,
+    right_sql: str,
+) -> Blocking:
+    """Find pairs within the window by day (each left row once per day of the window) or,
+    when the variant's equalities are selective, by band of the window's width (each left
+    row twice; twice the pairs to filter, but far fewer rows to look up)."""
+    width = window.max_days - window.min_days + 1
+    left_day, right_day = day_number("x", quote(window.left)), day_number("b", quote(window.right))
+    by_day = Blocking(
+        expansions=[f"range({window.min_days}, {window.max_days + 1}) AS _dw(_dw_off)"],
+        select=[f"{left_day} + _dw_off AS _day"],
+        keys=[("a._day", right_day)],
+        decided=[window],
+    )
+    if width <= 2 or variant.expansions or not variant.keys:
+        return by_day
+    left_rows, span = ws.con.execute(
+        f"SELECT count(*), max(d) - min(d) + 1 FROM "
+        f"(SELECT {day_number('x', quote(window.left))} AS d FROM ({left_sql}) x)"
+    ).fetchall()[0]
+    if not left_rows or not span:
+        return by_day
+    rows = left_rows + ws.scalar(f"SELECT count(*) FROM ({right_sql})")
+    in_window = _equi_join_size(ws, variant.keys, left_sql, right_sql, rows) * width / span
+    if in_window >= left_rows * (width - 2):
+        return by_day
+    # The window's days [d + min, d + max] lie in band floor((d + min) / width) or the next.
+    return Blocking(
+        expansions=["range(0, 2) AS _dw(_dw_off)"],
+        select=[f"floor(({left_day} + {window.min_days}) / {width})::BIGINT + _dw_off AS _day"],
+        keys=[("a._day", f"floor({right_day} / {width})::BIGINT")],
+    )
 
 
 def _combined(first: Blocking, second: Blocking) -> Blocking:
