@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, Query
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement, and_, literal_column, or_
 
 from accord.db.models import ReconciliationResult as Result
 
@@ -50,11 +50,23 @@ class ResultFilter:
         return {k: v for k, v in asdict(self).items() if v not in (None, False, [])}
 
 
+def _literal(value: str) -> ColumnElement[str]:
+    return literal_column(f"'{value}'")  # our own constants only
+
+
 def exceptions_clause() -> ColumnElement[bool]:
-    """Results that still need a person: open left-overs and suggestions awaiting review."""
+    """Results that still need a person: open left-overs and suggestions awaiting review.
+
+    Each job's partition indexes exactly these (jobs/partition.py `EXCEPTIONS`); the values
+    are written into the query, not bound, so that PostgreSQL sees the query implies the
+    index's predicate whatever plan it keeps for a prepared statement.
+    """
     return or_(
-        and_(Result.match_status.is_(None), Result.review_status != "manual"),
-        and_(Result.match_status == "suggested", Result.review_status == "pending"),
+        and_(Result.match_status.is_(None), Result.review_status != _literal("manual")),
+        and_(
+            Result.match_status == _literal("suggested"),
+            Result.review_status == _literal("pending"),
+        ),
     )
 
 
