@@ -33,6 +33,7 @@ EXCEPTIONS = (
 # or the exceptions, sitting at the end of the id order, cost 0.1-0.15 s a page at 1M). Not
 # on the parent, so that no statement ever locks every partition to build or drop them.
 OWN_INDEXES = {"kind": "(kind, id)", "exc": f"(id) WHERE {EXCEPTIONS}"}
+STATISTICS_TARGET = 10  # ANALYZE samples 300 rows per unit
 
 
 def partition_name(job_id: uuid.UUID) -> str:
@@ -61,6 +62,9 @@ def index_partition(conn: Connection, job_id: uuid.UUID) -> None:
     # Without statistics the planner guesses a few thousand rows whatever the filter, and
     # sorts a bitmap of every matching result (0.2 s a page of `kind=matched` at 1M) rather
     # than walking an index; autovacuum would analyze the partition only later, if at all.
+    # The filtered columns hold a few values each: a sample of 3,000 rows tells them (16 ms
+    # at 1M; the default 30,000 took 0.2 s).
+    conn.execute(text(f"SET LOCAL default_statistics_target = {STATISTICS_TARGET}"))
     conn.execute(text(f"ANALYZE {name}"))
 
 
