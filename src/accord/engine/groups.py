@@ -64,7 +64,6 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
         min_score=match_pass.min_score,
         carry=carry,
         prefilter=fits,
-        similarity_per_text_pair=True,
     )
     ws.con.execute(
         f"""

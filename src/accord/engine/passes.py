@@ -34,13 +34,6 @@ def _record(ws: Workspace, pass_no: int, accepted_sql: str) -> int:
 
 def run_pass(ws: Workspace, match_pass: MatchPass, pass_no: int) -> int:
     """Match what this pass can among the free records; returns how many matches it made."""
-    try:
-        return _run_pass(ws, match_pass, pass_no)
-    finally:
-        ws.drop_scratch()
-
-
-def _run_pass(ws: Workspace, match_pass: MatchPass, pass_no: int) -> int:
     refresh_free_rows(ws)
     if match_pass.cardinality == "one_to_one":
         compared = candidate_sql(

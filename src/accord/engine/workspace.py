@@ -59,13 +59,6 @@ class SideData:
     spec: Side
     table: pa.Table
     normalised: dict[tuple[str, str], str] = field(default_factory=dict)
-    # Columns compared by similarity: a number per distinct text (`_t_<column>` in the rows),
-    # and a table of each distinct text's normalised versions keyed by it (`texts[column]`).
-    texts: dict[str, str] = field(default_factory=dict)
-
-    def text_id(self, name: str) -> str:
-        """SQL name of the column numbering `name`'s distinct texts."""
-        return quote(f"_t_{name}")
 
     @property
     def rows(self) -> str:
@@ -94,12 +87,6 @@ class Workspace:
     free_as_of: int | None = None  # last match_no reflected in l_free / r_free
     free_views: bool = False  # l_free / r_free are still the first views, not tables
     spill_dir: str | None = None  # where DuckDB may spill past its memory limit
-    scratch: list[str] = field(default_factory=list)  # tables of one pass, dropped after it
-
-    def drop_scratch(self) -> None:
-        for table in self.scratch:
-            self.con.execute(f"DROP TABLE IF EXISTS {table}")
-        self.scratch.clear()
 
     def close(self) -> None:
         self.con.close()
@@ -137,17 +124,6 @@ def _normaliser_uses(rules: RuleSet, key: SideKey) -> set[tuple[str, str]]:
         if match_pass.group and match_pass.grouped_side == key:
             uses |= {(c, side.normalise[c]) for c in match_pass.group.same if c in side.normalise}
     return uses
-
-
-def _similarity_columns(rules: RuleSet, key: SideKey) -> list[str]:
-    return sorted(
-        {
-            c.left if key == "l" else c.right
-            for match_pass in rules.passes
-            for c in match_pass.conditions
-            if isinstance(c, SimilarityCondition)
-        }
-    )
 
 
 def _used_columns(rules: RuleSet, key: SideKey) -> set[str]:
@@ -202,20 +178,13 @@ def load_side(
         per_column.setdefault(column, {})[name] = steps
     selects: list[str] = []
     loaded = with_row.select([ROW, *sorted(_used_columns(rules, key))])
-    similar = _similarity_columns(rules, key)
-    encodings = {
-        column: pc.dictionary_encode(table.column(column).combine_chunks())
-        for column in sorted(set(per_column) | set(similar))
-    }
-    for column in similar:
-        loaded = loaded.append_column(f"_t_{column}", encodings[column].indices)
     for number, (column, normalisers) in enumerate(per_column.items()):
         derived = derive(f"{key}_distinct{number}", quote(column), normalisers)
         selects += derived.selects
         if derived.distinct_query is None:
             continue
         # Normalised once per distinct value, then spread over the rows by dictionary index.
-        encoded = encodings[column]
+        encoded = pc.dictionary_encode(table.column(column).combine_chunks())
         distinct = pa.table(
             {"_i": pa.array(range(len(encoded.dictionary)), pa.int64()), "v": encoded.dictionary}
         )
@@ -229,15 +198,6 @@ def load_side(
     extra = "".join(f", {d}" for d in selects)
     con.execute(f"CREATE TABLE {side.rows} AS SELECT i.*{extra} FROM {key}_input i")
     con.unregister(f"{key}_input")
-    for number, column in enumerate(similar):
-        # Each distinct text once, with every version of it a condition may compare.
-        versions = [column, *(n for (c, _), n in side.normalised.items() if c == column)]
-        kept = "".join(f", any_value({quote(n)}) AS {quote(n)}" for n in dict.fromkeys(versions))
-        side.texts[column] = f"{key}_texts{number}"
-        con.execute(
-            f"CREATE TABLE {side.texts[column]} AS SELECT {side.text_id(column)} AS _t{kept} "
-            f"FROM {side.rows} WHERE {side.text_id(column)} IS NOT NULL GROUP BY ALL"
-        )
     return side
 
 
