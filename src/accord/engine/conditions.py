@@ -305,8 +305,9 @@ def blocking_variants(
         ]
     if window is None:
         return variants
+    sizes: list[int] = []  # left rows, days they span, right rows: counted once, if needed
     return [
-        _combined(variant, _window_blocking(ws, window, variant, left_sql, right_sql))
+        _combined(variant, _window_blocking(ws, window, variant, left_sql, right_sql, sizes))
         for variant in variants
     ]
 
@@ -317,6 +318,7 @@ def _window_blocking(
     variant: Blocking,
     left_sql: str,
     right_sql: str,
+    sizes: list[int],
 ) -> Blocking:
     """Find pairs within the window by day (each left row once per day of the window) or,
     when the variant's equalities are selective, by band of the window's width (each left
@@ -331,15 +333,17 @@ def _window_blocking(
     )
     if width <= 2 or variant.expansions or not variant.keys:
         return by_day
-    left_rows, span = ws.con.execute(
-        f"SELECT count(*), max(d) - min(d) + 1 FROM "
-        f"(SELECT {day_number('x', quote(window.left))} AS d FROM ({left_sql}) x)"
-    ).fetchall()[0]
+    if not sizes:
+        left_rows, span = ws.con.execute(
+            f"SELECT count(*), coalesce(max(d) - min(d) + 1, 0) "
+            f"FROM (SELECT {left_day} AS d FROM ({left_sql}) x)"
+        ).fetchall()[0]
+        sizes += [left_rows, span, ws.scalar(f"SELECT count(*) FROM ({right_sql})")]
+    left_rows, span, right_rows = sizes
     if not left_rows or not span:
         return by_day
-    rows = left_rows + ws.scalar(f"SELECT count(*) FROM ({right_sql})")
-    in_window = _equi_join_size(ws, variant.keys, left_sql, right_sql, rows) * width / span
-    if in_window >= left_rows * (width - 2):
+    pairs = _equi_join_size(ws, variant.keys, left_sql, right_sql, left_rows + right_rows)
+    if pairs * width / span >= left_rows * (width - 2):  # the pairs within the window
         return by_day
     # The window's days [d + min, d + max] lie in band floor((d + min) / width) or the next.
     return Blocking(
