@@ -8,13 +8,12 @@ from decimal import Decimal
 from typing import Any
 
 import openpyxl
-import psycopg
 import pyarrow.parquet as pq
 import pytest
 from openpyxl.utils.escape import unescape
 
 from tests.auth.support import assert_problem
-from tests.results.support import FORMULAS, World, stored_rows
+from tests.results.support import FORMULAS, World, run_dir, stored_rows
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LEFT_FIELDS = ["id", "amount", "reference", "booking_date"]
@@ -194,12 +193,7 @@ def test_an_export_whose_side_file_is_damaged_is_a_problem_not_a_cut_stream(
 ) -> None:
     """Pages damaged, footer intact: the files open, their records cannot be read."""
     job_id = world.run_again()
-    with psycopg.connect(world.db_url) as conn:
-        found = conn.execute(
-            "SELECT results_dir FROM reconciliation_jobs WHERE id = %s", (job_id,)
-        ).fetchone()
-    assert found is not None
-    side = world.data_dir / found[0] / "left.parquet"
+    side = run_dir(world, job_id) / "left.parquet"
     damaged = bytearray(side.read_bytes())
     half = len(damaged) // 2
     damaged[4:half] = b"\xab" * (half - 4)

@@ -154,21 +154,26 @@ def db_rows(db_url: str, job_id: uuid.UUID) -> list[dict[str, Any]]:
         ).fetchall()
 
 
-def stored_rows(world: World, job_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
-    """The job's rows with their details as stored: the worker's from the run's files."""
-    job_id = job_id or world.job_id
-    rows = db_rows(world.db_url, job_id)
+def run_dir(world: World, job_id: uuid.UUID) -> Path:
+    """The folder of the job's current run (results and side files)."""
     with psycopg.connect(world.db_url) as conn:
         found = conn.execute(
             "SELECT results_dir FROM reconciliation_jobs WHERE id = %s", (job_id,)
         ).fetchone()
     assert found is not None
+    return world.data_dir / found[0]
+
+
+def stored_rows(world: World, job_id: uuid.UUID | None = None) -> list[dict[str, Any]]:
+    """The job's rows with their details as stored: the worker's from the run's files."""
+    job_id = job_id or world.job_id
+    rows = db_rows(world.db_url, job_id)
     wanted = [
         Wanted(r["ordinal"], r["left_ids"], r["right_ids"])
         for r in rows
         if r["ordinal"] is not None
     ]
-    details = read_details(world.data_dir / found[0], wanted)
+    details = read_details(run_dir(world, job_id), wanted)
     for row in rows:
         if row["ordinal"] is not None:
             row.update(asdict(details[row["ordinal"]]))

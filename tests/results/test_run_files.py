@@ -7,7 +7,7 @@ import shutil
 import psycopg
 
 from tests.auth.support import assert_problem
-from tests.results.support import World, db_rows
+from tests.results.support import World, db_rows, run_dir
 
 
 def test_details_shown_come_from_the_run_files_not_the_rows(world: World) -> None:
@@ -29,13 +29,8 @@ def test_details_shown_come_from_the_run_files_not_the_rows(world: World) -> Non
 
 def test_a_job_whose_run_files_are_gone_answers_with_a_problem(world: World) -> None:
     job_id = world.run_again()
-    with psycopg.connect(world.db_url) as conn:
-        found = conn.execute(
-            "SELECT results_dir FROM reconciliation_jobs WHERE id = %s", (job_id,)
-        ).fetchone()
-    assert found is not None
-    run_dir = world.data_dir / found[0]
-    (run_dir / "left.parquet").write_bytes(b"not parquet")  # damaged
+    folder = run_dir(world, job_id)
+    (folder / "left.parquet").write_bytes(b"not parquet")  # damaged
     headers = world.headers["analyst"]
     for path in ("/results", "/export", "/results?q=inv"):
         response = world.client.get(world.url(path, job_id), headers=headers)
@@ -43,7 +38,7 @@ def test_a_job_whose_run_files_are_gone_answers_with_a_problem(world: World) -> 
         assert body["type"].endswith("results-file-unavailable")
         assert "Run the job again" in body["detail"]
         assert "Traceback" not in response.text
-    shutil.rmtree(run_dir)  # gone
+    shutil.rmtree(folder)  # gone
     response = world.client.get(world.url("/results", job_id), headers=headers)
     assert_problem(response, 500)
     summary = world.client.get(world.url("/summary", job_id), headers=headers)
