@@ -8,7 +8,17 @@ from typing import Any
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from tests.engine.helpers import equal, one_pass, pairs, reasons, rules, run, side, window
+from tests.engine.helpers import (
+    equal,
+    one_pass,
+    pairs,
+    reasons,
+    rules,
+    run,
+    side,
+    similar,
+    window,
+)
 
 
 def group_pass(cardinality: str = "one_to_many", max_size: int = 4, **extra: Any) -> dict[str, Any]:
@@ -41,6 +51,44 @@ def test_one_payment_settles_three_invoices() -> None:
     assert match["kind"] == "one_to_many"
     assert 0 <= match["score"] <= 1
     assert reasons(result, "right") == {"decoy": "no_candidate"}
+
+
+def test_a_group_explanation_lists_member_values_in_order_whatever_the_row_order() -> None:
+    left = side([("PAY", 5, "-7800.00", "Orbis", None)])
+    invoices = [
+        ("I1", 0, "-2600.00", "Orbis", None),
+        ("I2", 2, "-3150.00", "Orbis", None),
+        ("I3", 4, "-2050.00", "Orbis", None),
+    ]
+    explanations = [
+        run(left, side(order), rules(group_pass())).matches.column("explanation").to_pylist()
+        for order in (invoices, invoices[::-1])
+    ]
+    assert explanations[0] == explanations[1]
+    window_entry = next(e for e in explanations[0][0] if e["condition"].startswith("date_window"))
+    assert window_entry["right_value"] == "2024-03-01; 2024-03-03; 2024-03-05"
+    assert window_entry["outcome"] == "-1 days, window -5..0; -3 days, window -5..0; " + (
+        "-5 days, window -5..0"
+    )
+
+
+def test_members_scoring_the_similarity_threshold_exactly_are_kept() -> None:
+    # Jaro-Winkler gives these two names 0.88 exactly: the early stop below the threshold
+    # (the group pass only keeps pairs reaching it) must not drop them.
+    left = side([("PAY", 5, "-300.00", "corfen farms company", None)])
+    right = side(
+        [
+            ("I1", 1, "-100.00", "corfen farms limited", None),
+            ("I2", 3, "-200.00", "corfen farms limited", None),
+        ]
+    )
+    conditions = [window(-5, 0), similar(0.88, method="jaro_winkler", normaliser=None)]
+    group = {"sum": {"left": "amount", "right": "amount"}, "max_size": 4, "same": ["name"]}
+    result = run(left, right, rules(one_pass(*conditions, cardinality="one_to_many", group=group)))
+    assert pairs(result) == {(("PAY",), ("I1", "I2"))}
+    [match] = result.matches.to_pylist()
+    similarity = next(e for e in match["explanation"] if e["condition"].startswith("similar"))
+    assert similarity["outcome"] == "jaro_winkler 0.88 (threshold 0.88)"
 
 
 def test_group_size_is_bounded() -> None:

@@ -50,8 +50,18 @@ def table(prefix: str, rows: list[tuple[int, str, str, str | None]]) -> pa.Table
 
 
 def canonical(result: ReconcileResult) -> tuple[Any, ...]:
+    # Whole matches, explanations included: the words must not depend on the row order.
     matches = sorted(
-        (m["pass"], m["kind"], m["score"], tuple(m["left_ids"]), tuple(m["right_ids"]))
+        (
+            m["match_id"],
+            m["pass"],
+            m["kind"],
+            m["score"],
+            tuple(m["left_ids"]),
+            tuple(m["right_ids"]),
+            repr(m["explanation"]),
+            repr(m["differences"]),
+        )
         for m in result.matches.to_pylist()
     )
     left = sorted(

@@ -8,6 +8,8 @@ one join to each side for all three; group matches aggregate their members.
 
 from __future__ import annotations
 
+import re
+
 import pyarrow as pa
 
 from accord.engine.conditions import compile_condition
@@ -113,6 +115,14 @@ def _one_to_one_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
     """
 
 
+def _joined(value: str) -> str:
+    """A group's distinct values of `value` joined with '; ', in order: the same text on
+    every run. (A constant is its own value: DuckDB refuses to order by one.)"""
+    if re.fullmatch(r"'(?:[^']|'')*'", value):
+        return value
+    return f"string_agg(DISTINCT {value}, '; ' ORDER BY {value})"
+
+
 def _side_values(ws: Workspace, side: str, fields: list[ComparedField], pass_no: int) -> str:
     """Per group match: its ids (sorted) and each compared field's value (v{i}: summed,
     earliest or joined) and text (shown{i})."""
@@ -123,12 +133,8 @@ def _side_values(ws: Workspace, side: str, fields: list[ComparedField], pass_no:
         column = field.left if side == "l" else field.right
         value = _compared_value(ws, side, field, "s")
         aggregate = {"number": "sum", "date": "min"}.get(_field_kind(ws, field))
-        value = (
-            f"{aggregate}({value})"
-            if aggregate
-            else f"string_agg(DISTINCT {value}, '; ' ORDER BY {value})"
-        )
-        shown = f"string_agg(DISTINCT CAST(s.{quote(column)} AS VARCHAR), '; ')"
+        value = f"{aggregate}({value})" if aggregate else _joined(value)
+        shown = _joined(f"CAST(s.{quote(column)} AS VARCHAR)")
         columns.append(f"{value} AS v{i}, {shown} AS shown{i}")
     return (
         f"SELECT m.match_no, {', '.join(columns)} FROM (SELECT match_no, unnest({side}_rows) "
@@ -142,9 +148,8 @@ def _group_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
     compiled = [compile_condition(ws, cond) for cond in match_pass.conditions]
     explanation = ", ".join(
         f"{{'condition': '{c.label}', "
-        f"'left_value': string_agg(DISTINCT {c.left_text}, '; '), "
-        f"'right_value': string_agg(DISTINCT {c.right_text}, '; '), "
-        f"'outcome': string_agg(DISTINCT {c.outcome}, '; '), 'score': round(avg({c.score}), 4)}}"
+        f"'left_value': {_joined(c.left_text)}, 'right_value': {_joined(c.right_text)}, "
+        f"'outcome': {_joined(c.outcome)}, 'score': round(avg({c.score}), 4)}}"
         for c in compiled
     )
     pairs = f"""
