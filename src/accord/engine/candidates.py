@@ -52,7 +52,8 @@ def candidate_sql(
     `carry` adds columns (name → expression over `a` and `b`) so callers need no join back;
     `prefilter` (over `a` and `b`) drops pairs before anything is scored.
     """
-    compiled = [compile_condition(ws, c) for c in conditions]
+    # Similarity may stop early below a threshold only where thresholds drop such pairs.
+    compiled = [compile_condition(ws, c, cutoff=apply_thresholds) for c in conditions]
     scores = ", ".join(f"{c.score} AS _s{i}" for i, c in enumerate(compiled))
     carried = "".join(f", {expr} AS {name}" for name, expr in (carry or {}).items())
     carried_names = "".join(f", {name}" for name in carry or {})

@@ -78,18 +78,33 @@ def _text(alias: str, column: str) -> str:
     return f"CAST({alias}.{quote(column)} AS VARCHAR)"
 
 
-def similarity_sql(ws: Workspace, cond: SimilarityCondition) -> str:
-    """Similarity of the two normalised texts in [0, 1]; NULL counts as 0."""
+# How far below the threshold Jaro-Winkler may stop early (`similarity_sql`'s cutoff): a pair
+# scoring the threshold exactly can come out a rounding error under the cutoff itself.
+CUTOFF_MARGIN = 0.001
+
+
+def similarity_sql(ws: Workspace, cond: SimilarityCondition, *, cutoff: bool = False) -> str:
+    """Similarity of the two normalised texts in [0, 1]; NULL counts as 0.
+
+    With `cutoff`, Jaro-Winkler stops early on pairs that cannot reach the threshold and
+    gives them 0: for callers that only keep the pairs reaching it (values at or above the
+    threshold are exact either way).
+    """
     method = cond.method
     x = f"a.{ws.left.column(cond.left, cond.normaliser)}"
     y = f"b.{ws.right.column(cond.right, cond.normaliser)}"
+    floor = cond.threshold - CUTOFF_MARGIN
+    limit = f", {floor!r}" if cutoff and floor > 0 else ""
     if method == "jaro_winkler":
-        sim = f"jaro_winkler_similarity({x}, {y})"
+        sim = f"jaro_winkler_similarity({x}, {y}{limit})"
     elif method == "token_jaro_winkler":
         # Word order should not matter: also compare the words sorted (precomputed per value).
         xs = f"a.{ws.left.column(cond.left, cond.normaliser, sorted_words=True)}"
         ys = f"b.{ws.right.column(cond.right, cond.normaliser, sorted_words=True)}"
-        sim = f"greatest(jaro_winkler_similarity({x}, {y}), jaro_winkler_similarity({xs}, {ys}))"
+        sim = (
+            f"greatest(jaro_winkler_similarity({x}, {y}{limit}), "
+            f"jaro_winkler_similarity({xs}, {ys}{limit}))"
+        )
     elif method == "levenshtein":
         sim = f"1 - levenshtein({x}, {y}) / greatest(length({x}), length({y}), 1)"
     else:  # token_set_ratio, a rapidfuzz function registered on the connection
@@ -113,7 +128,10 @@ def _any_pairs(ws: Workspace, cond: EqualAnyCondition) -> list[tuple[str, str]]:
     ]
 
 
-def compile_condition(ws: Workspace, cond: AnyCondition) -> CompiledCondition:
+def compile_condition(
+    ws: Workspace, cond: AnyCondition, *, cutoff: bool = False
+) -> CompiledCondition:
+    """The condition's SQL; `cutoff` as in `similarity_sql` (only where thresholds apply)."""
     label = f"{cond.type}:{cond.left}~{cond.right}"
     left_text, right_text = _text("a", cond.left), _text("b", cond.right)
     if isinstance(cond, EqualCondition):
@@ -164,7 +182,7 @@ def compile_condition(ws: Workspace, cond: AnyCondition) -> CompiledCondition:
             right_text,
             outcome,
         )
-    sim = similarity_sql(ws, cond)
+    sim = similarity_sql(ws, cond, cutoff=cutoff)
     outcome = (
         f"'{cond.method} ' || CAST(round({sim}, 3) AS VARCHAR) || ' (threshold {cond.threshold})'"
     )
