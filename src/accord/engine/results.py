@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -68,10 +69,12 @@ def write_results(
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
-        for name, table in tables.items():
-            path = out / f"{name}.parquet"
-            pq.write_table(table, path)
-            written.append(path)
+        paths = [out / f"{name}.parquet" for name in tables]
+        # Encoding a table is one thread's work (Arrow releases the GIL): the left-over
+        # tables are written while the matches are.
+        with ThreadPoolExecutor(len(paths)) as pool:
+            list(pool.map(pq.write_table, tables.values(), paths))
+        written += paths
     elif fmt == "csv":
         import pyarrow.csv as pacsv
 
