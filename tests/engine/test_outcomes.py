@@ -164,6 +164,7 @@ def test_a_temporary_directory_with_a_quote_in_its_path_is_fine(
 def test_the_default_memory_limit_grows_with_the_input_within_the_machine() -> None:
     half = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // 2 // 1_000_000
     cap = max(half, 1200)
-    assert default_memory_limit(10_000) == "1200MB"  # the floor: 1M against 1M records fit
-    assert default_memory_limit(6_000_000) == f"{min(3600, cap)}MB"  # 600 MB per 1M rows
+    assert default_memory_limit(10_000) == "1200MB"  # the floor
+    assert default_memory_limit(2_000_000) == f"{min(1500, cap)}MB"  # 750 MB per 1M rows
+    assert default_memory_limit(6_000_000) == f"{min(4500, cap)}MB"
     assert default_memory_limit(10**10) == f"{cap}MB"  # never past half the machine

@@ -18,13 +18,14 @@ from accord.engine.summary import build_summary
 from accord.engine.workspace import drop_working_tables, open_workspace
 
 ProgressCallback = Callable[[str, float], None]
-# DuckDB's working memory when the caller names none: enough to keep 1M against 1M records
-# (two million rows) in memory, and as much again per million more rows, up to half the
-# machine's memory; past it DuckDB spills to disk rather than grow. (At 3M against 3M a
-# fixed 1.2 GB spilled the group passes to disk: matching took 55 s instead of 44 s.)
+# DuckDB's working memory when the caller names none: 750 MB per million input records (at
+# 1M against 1M, 1.5 GB: with 1.2 GB it moved temporary tables to disk and matched ~0.4 s
+# slower), at least 1.2 GB, at most half the machine's memory; past it DuckDB spills to
+# disk rather than grow. (At 3M against 3M a fixed 1.2 GB spilled the group passes to
+# disk: matching took 55 s instead of 44 s.)
 AUTO_MEMORY = "auto"
 MIN_MEMORY_BYTES = 1_200_000_000
-MEMORY_BYTES_PER_ROW = 600
+MEMORY_BYTES_PER_ROW = 750
 
 
 def default_memory_limit(rows: int) -> str:
