@@ -19,20 +19,22 @@ def _number_matches(ws: Workspace) -> None:
     Built from ids alone, so the order costs a narrow sort, not one of whole result rows.
     """
     left_id, right_id = quote(ws.left.spec.id), quote(ws.right.spec.id)
+    # Each side's lowest id per match on its own (every match has records on both sides):
+    # two plain joins cost less than one with a side test in its condition.
     ws.con.execute(
         f"""
         CREATE OR REPLACE TEMP TABLE match_numbers AS
-        SELECT match_no, row_number() OVER (ORDER BY pass_no, left_first, right_first) AS match_id
-        FROM (
-            SELECT t.match_no, any_value(m.pass_no) AS pass_no,
-                   min(l.{left_id}) FILTER (WHERE t.side = 'l') AS left_first,
-                   min(r.{right_id}) FILTER (WHERE t.side = 'r') AS right_first
-            FROM taken t
-            JOIN matches m ON m.match_no = t.match_no
-            LEFT JOIN {ws.left.rows} l ON t.side = 'l' AND l._row = t._row
-            LEFT JOIN {ws.right.rows} r ON t.side = 'r' AND r._row = t._row
-            GROUP BY t.match_no
-        )
+        WITH lf AS (SELECT t.match_no, min(l.{left_id}) AS left_first
+                    FROM taken t JOIN {ws.left.rows} l ON l._row = t._row
+                    WHERE t.side = 'l' GROUP BY t.match_no),
+             rf AS (SELECT t.match_no, min(r.{right_id}) AS right_first
+                    FROM taken t JOIN {ws.right.rows} r ON r._row = t._row
+                    WHERE t.side = 'r' GROUP BY t.match_no)
+        SELECT m.match_no,
+               row_number() OVER (ORDER BY m.pass_no, lf.left_first, rf.right_first) AS match_id
+        FROM matches m
+        JOIN lf ON lf.match_no = m.match_no
+        JOIN rf ON rf.match_no = m.match_no
         """
     )
 
