@@ -5,9 +5,11 @@ from __future__ import annotations
 from itertools import combinations
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from accord.engine import groups
 from tests.engine.helpers import (
     equal,
     one_pass,
@@ -304,3 +306,27 @@ def test_group_search_agrees_with_brute_force(
         assert pairs(result) == set()
         expected = "ambiguous" if fitting else "no_candidate"
         assert reasons(result, "left")["PAY"] == expected
+
+
+def test_the_subset_search_in_slices_finds_what_it_finds_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Many payments, their possible members searched one slice of records at a time when
+    # the pairs of members are many: the same groups and the same ambiguities either way.
+    left = side([(f"PAY{v}", 5, f"-{10 * v + 3}.00", f"V{v}", None) for v in range(1, 9)])
+    right = side(
+        [
+            (f"I{v}-{i}", 1 + i % 5, f"-{a}.00", f"V{v}", f"R{v}-{i}")
+            for v in range(1, 9)
+            # Odd vendors: 10v + 3 and 10v + 1 + 2 both fit; even ones: one group fits.
+            for i, a in enumerate([10 * v, 3, 1, 2] if v % 2 else [10 * v, 3, 100 + v, 200 + v])
+        ]
+    )
+    ruleset = rules(group_pass())
+    at_once = run(left, right, ruleset)
+    monkeypatch.setattr(groups, "PAIRS_PER_SLICE", 3)
+    sliced = run(left, right, ruleset)
+    assert pairs(sliced) == pairs(at_once)
+    assert reasons(sliced, "left") == reasons(at_once, "left")
+    assert len(pairs(at_once)) == 4  # both outcomes occur
+    assert set(reasons(at_once, "left").values()) == {"ambiguous"}

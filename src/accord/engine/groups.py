@@ -18,8 +18,9 @@ from accord.engine.rules import EqualCondition, GroupSpec, MatchPass
 from accord.engine.workspace import SideKey, Workspace, free_rows_sql, quote
 
 UNITS_PER_AMOUNT = 10_000
-# Pairs of possible members enumerated at a time: bounds the memory of the subset search.
-PAIRS_PER_SLICE = 4_000_000
+# Pairs of possible members enumerated at a time: bounds the memory of the subset search
+# (~0.5 GB at most). 1M against 1M needs one slice (4M made two: 0.08 s more).
+PAIRS_PER_SLICE = 8_000_000
 
 
 def _units(alias: str, column: str) -> str:
