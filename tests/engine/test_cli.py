@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -67,6 +68,10 @@ def test_csv_format_for_people(tmp_path: Path) -> None:
         "unmatched_left.csv",
         "unmatched_right.csv",
     ]
+    with (tmp_path / "matches.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [int(r["match_id"]) for r in rows] == list(range(1, 25))  # in order, for people
+    assert json.loads(rows[0]["left_ids"])  # lists as JSON text
 
 
 def test_invalid_rules_stop_the_run_with_the_problems(tmp_path: Path) -> None:

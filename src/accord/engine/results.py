@@ -39,7 +39,9 @@ class ReconcileResult:
 
 
 def _flat_for_people(table: pa.Table) -> pa.Table:
-    """CSV and spreadsheets have no lists or structs: such columns become JSON text."""
+    """CSV and spreadsheets have no lists or structs: such columns become JSON text. Matches
+    come in `match_id` order (the engine hands them over by pass, unsorted within one:
+    sorting the nested columns would cost Parquet output more than it is worth there)."""
     columns = []
     for name in table.column_names:
         column = table.column(name)
@@ -49,7 +51,8 @@ def _flat_for_people(table: pa.Table) -> pa.Table:
                 type=pa.string(),
             )
         columns.append(column)
-    return pa.table(columns, names=table.column_names)
+    flat = pa.table(columns, names=table.column_names)
+    return flat.sort_by("match_id") if "match_id" in flat.column_names else flat
 
 
 def _write_xlsx(tables: dict[str, pa.Table], path: Path) -> None:
