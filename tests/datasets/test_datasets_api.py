@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.auth.support import assert_problem, signed_up
@@ -140,6 +143,39 @@ def test_large_uploads_are_parsed_by_a_worker(
     parsed = owner.client.get(owner.url(f"/datasets/{body['id']}"), headers=owner.headers).json()
     assert parsed["status"] == "ready"
     assert parsed["row_count"] == 4
+
+
+def test_a_worker_parses_two_uploads_at_once(
+    app_factory: Callable[..., TestClient],
+    clean_db: str,
+    base_env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The left and the right file of a job: the second is not kept waiting for the first.
+    # Each parse waits (at most 10 s) for the other to have started: one after the other,
+    # the first would give up and fail its upload.
+    from accord.datasets.parse import parse_original
+    from accord.db.url import sqlalchemy_url
+    from accord.jobs import parsing
+    from accord.jobs.worker import Worker, WorkerConfig
+
+    both_started = threading.Barrier(2, timeout=10)
+
+    def parse_beside_the_other(*args: Any) -> Any:
+        both_started.wait()
+        return parse_original(*args)
+
+    monkeypatch.setattr(parsing, "parse_original", parse_beside_the_other)
+    owner = new_owner(app_factory(ACCORD_PARSE_IN_REQUEST_MB="0"))
+    first = upload(owner, "bank.csv", BANK_CSV)
+    second = upload(owner, "bank2.csv", BANK_CSV.replace("INV-4", "INV-5"))
+    config = WorkerConfig(data_dir=Path(base_env["ACCORD_DATA_DIR"]))
+    assert Worker(sqlalchemy_url(clean_db), config).run(once=True) == 2
+    states = {
+        d["id"]: d["status"]
+        for d in owner.client.get(owner.url("/datasets"), headers=owner.headers).json()["items"]
+    }
+    assert states == {first["id"]: "ready", second["id"]: "ready"}
 
 
 def test_a_damaged_spreadsheet_fails_with_a_message_not_a_crash(owner: Owner) -> None:

@@ -12,7 +12,9 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
@@ -69,27 +71,44 @@ def _heartbeat(
         thread.join(every_s + 5)
 
 
-def parse_next_dataset(
-    engine: Engine, data_dir: Path, stale_after_s: float, heartbeat_s: float
-) -> bool:
-    """Parse one waiting upload; False when none waits."""
+@dataclass(frozen=True)
+class ClaimedDataset:
+    """An upload this worker holds (its `parse_token`) until it stores the outcome."""
+
+    id: uuid.UUID
+    original_path: str
+    read_options: dict[str, Any]
+    mapping: dict[str, Any] | None
+    filename: str
+    token: uuid.UUID
+
+
+def claim_dataset(engine: Engine, stale_after_s: float) -> ClaimedDataset | None:
+    """Claim the oldest waiting upload (or one whose parser died); None when none waits."""
     with engine.begin() as conn:
         row = conn.execute(_CLAIM, {"stale": stale_after_s}).first()
     if row is None:
-        return False
-    dataset_id: uuid.UUID = row[0]
-    token: uuid.UUID = row[5]
-    original = data_dir / row[1]
+        return None
+    return ClaimedDataset(row[0], row[1], row[2] or {}, row[3], row[4], row[5])
+
+
+def parse_claimed(
+    engine: Engine, claimed: ClaimedDataset, data_dir: Path, heartbeat_s: float
+) -> None:
+    """Parse a claimed upload into typed Parquet and store the outcome (if still ours)."""
+    original = data_dir / claimed.original_path
     parquet = original.parent / PARQUET_NAME
-    log.info("parsing data set", dataset_id=str(dataset_id))
-    with _heartbeat(engine, dataset_id, token, heartbeat_s):
-        outcome = parse_original(original, parquet, row[2] or {}, row[3], row[4])
+    log.info("parsing data set", dataset_id=str(claimed.id))
+    with _heartbeat(engine, claimed.id, claimed.token, heartbeat_s):
+        outcome = parse_original(
+            original, parquet, claimed.read_options, claimed.mapping, claimed.filename
+        )
     with engine.begin() as conn:
         stored = conn.execute(
             _STORE,
             {
-                "id": dataset_id,
-                "token": token,
+                "id": claimed.id,
+                "token": claimed.token,
                 "status": outcome.status,
                 "rows": outcome.row_count,
                 "columns": json.dumps(outcome.columns, default=str),
@@ -101,6 +120,16 @@ def parse_next_dataset(
             },
         ).rowcount
     log.info(
-        "data set parsed", dataset_id=str(dataset_id), status=outcome.status, stored=bool(stored)
+        "data set parsed", dataset_id=str(claimed.id), status=outcome.status, stored=bool(stored)
     )
+
+
+def parse_next_dataset(
+    engine: Engine, data_dir: Path, stale_after_s: float, heartbeat_s: float
+) -> bool:
+    """Parse one waiting upload; False when none waits."""
+    claimed = claim_dataset(engine, stale_after_s)
+    if claimed is None:
+        return False
+    parse_claimed(engine, claimed, data_dir, heartbeat_s)
     return True

@@ -1,6 +1,9 @@
 """`accord worker`: claim jobs from the queue and run them, one at a time per process.
 
-Run several processes for parallel jobs. A worker that dies mid-job (SIGKILL, power loss)
+Uploads too large to parse in the request are parsed here, up to `PARSES_AT_ONCE` at a time
+on threads beside the loop, so a second upload does not wait for the first (reading a file
+is mostly DuckDB's and Arrow's work, outside the GIL). Run several processes for parallel
+jobs. A worker that dies mid-job (SIGKILL, power loss)
 stops sending heartbeats; after `stale_after_s` another worker claims the job and runs it
 again from the start, and since results are replaced in one transaction, none are lost or
 doubled. SIGTERM puts the running job back in the queue and exits.
@@ -13,6 +16,7 @@ import socket
 import threading
 import time
 import uuid
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -27,12 +31,15 @@ from accord.engine import RulesDataMismatch
 from accord.jobs import queue
 from accord.jobs.control import STOP_MESSAGES, JobControl, JobStopped
 from accord.jobs.inputs import JobInputError
-from accord.jobs.parsing import parse_next_dataset
+from accord.jobs.parsing import claim_dataset, parse_claimed
 from accord.jobs.runner import run_reconcile_job
 from accord.logging import bind_correlation_id, get_logger
 from accord.startup.database import libpq_conninfo
 
 log = get_logger(__name__)
+
+# Uploads parsed at the same time by one worker (the left and the right file of a job).
+PARSES_AT_ONCE = 2
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,8 @@ class Worker:
         self.shutdown = threading.Event()
         self.done = 0
         self.next_prune = 0.0  # time.monotonic() from which pruning is due again
+        self.parses: set[Future[None]] = set()  # uploads being parsed on `parser`'s threads
+        self.parser: ThreadPoolExecutor | None = None
 
     def run(self, once: bool = False) -> int:
         """Work until shut down (or, with `once`, until the queue is empty); return tasks run.
@@ -85,7 +94,10 @@ class Worker:
         return self.done
 
     def _work(self, once: bool) -> None:
-        with psycopg.connect(libpq_conninfo(self.url), autocommit=True) as listener:
+        with (
+            psycopg.connect(libpq_conninfo(self.url), autocommit=True) as listener,
+            ThreadPoolExecutor(PARSES_AT_ONCE, thread_name_prefix="parse") as self.parser,
+        ):
             listener.execute(f"LISTEN {queue.NOTIFY_CHANNEL}")
             while not self.shutdown.is_set():
                 self.prune_when_due()
@@ -96,6 +108,35 @@ class Worker:
                     break
                 # Sleep until a job is queued (NOTIFY) or the poll interval passes.
                 next(listener.notifies(timeout=self.config.poll_s, stop_after=1), None)
+        # Leaving the pool waited for the parses under way (a stop lets them finish).
+        self._reap_parses()
+        self.parser = None
+
+    def _reap_parses(self) -> None:
+        """Forget finished parses; one that failed unexpectedly is logged (its upload stays
+        `parsing` and is claimed again once its heartbeat is stale)."""
+        for parse in [p for p in self.parses if p.done()]:
+            self.parses.discard(parse)
+            error = parse.exception()
+            if error is not None:
+                log.error("parsing a data set failed", error=repr(error))
+
+    def _start_parse(self) -> bool:
+        """Claim a waiting upload and parse it on the pool's threads, if a thread is free
+        (outside `run`, with no pool, parse it here)."""
+        self._reap_parses()
+        if len(self.parses) >= PARSES_AT_ONCE:
+            return False
+        cfg = self.config
+        claimed = claim_dataset(self.engine, cfg.stale_after_s)
+        if claimed is None:
+            return False
+        work = (self.engine, claimed, cfg.data_dir, cfg.heartbeat_s)
+        if self.parser is None:
+            parse_claimed(*work)
+        else:
+            self.parses.add(self.parser.submit(parse_claimed, *work))
+        return True
 
     def prune_when_due(self) -> None:
         """Delete dead sign-in records if the interval has passed; never stops the worker."""
@@ -114,9 +155,10 @@ class Worker:
             log.info("expired sign-in records pruned", **asdict(pruned))
 
     def run_next(self) -> bool:
-        """Parse one waiting upload or run one queued job; False when there was nothing."""
+        """Start parsing one waiting upload or run one queued job; False when there was
+        nothing to start."""
         cfg = self.config
-        if parse_next_dataset(self.engine, cfg.data_dir, cfg.stale_after_s, cfg.heartbeat_s):
+        if self._start_parse():
             return True
         with self.engine.begin() as conn:
             queue.cancel_queued(conn)
