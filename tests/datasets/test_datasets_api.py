@@ -27,6 +27,21 @@ def upload(owner: Owner, name: str, content: str | bytes, **form: str) -> dict[s
     return body
 
 
+def run_worker(clean_db: str, base_env: dict[str, str]) -> int:
+    """Run `accord worker --once` against the test database; the tasks it ran."""
+    from accord.db.url import sqlalchemy_url
+    from accord.jobs.worker import Worker, WorkerConfig
+
+    config = WorkerConfig(data_dir=Path(base_env["ACCORD_DATA_DIR"]))
+    return Worker(sqlalchemy_url(clean_db), config).run(once=True)
+
+
+def statuses(owner: Owner) -> dict[object, object]:
+    """Each of the owner's data sets' status, by id."""
+    listing = owner.client.get(owner.url("/datasets"), headers=owner.headers).json()
+    return {d["id"]: d["status"] for d in listing["items"]}
+
+
 def test_upload_parses_small_files_at_once_with_a_typed_schema(owner: Owner) -> None:
     body = upload(owner, "bank.csv", BANK_CSV)
     assert body["status"] == "ready"
@@ -131,15 +146,11 @@ def test_delete_removes_the_data_set_and_its_files(owner: Owner, base_env: dict[
 def test_large_uploads_are_parsed_by_a_worker(
     app_factory: Callable[..., TestClient], clean_db: str, base_env: dict[str, str]
 ) -> None:
-    from accord.db.url import sqlalchemy_url
-    from accord.jobs.worker import Worker, WorkerConfig
-
     owner = new_owner(app_factory(ACCORD_PARSE_IN_REQUEST_MB="0"))
     body = upload(owner, "bank.csv", BANK_CSV)
     assert body["status"] == "uploaded"
     assert body["row_count"] is None
-    config = WorkerConfig(data_dir=Path(base_env["ACCORD_DATA_DIR"]))
-    assert Worker(sqlalchemy_url(clean_db), config).run(once=True) == 1
+    assert run_worker(clean_db, base_env) == 1
     parsed = owner.client.get(owner.url(f"/datasets/{body['id']}"), headers=owner.headers).json()
     assert parsed["status"] == "ready"
     assert parsed["row_count"] == 4
@@ -155,9 +166,7 @@ def test_a_worker_parses_two_uploads_at_once(
     # Each parse waits (at most 10 s) for the other to have started: one after the other,
     # the first would give up and fail its upload.
     from accord.datasets.parse import parse_original
-    from accord.db.url import sqlalchemy_url
     from accord.jobs import parsing
-    from accord.jobs.worker import Worker, WorkerConfig
 
     both_started = threading.Barrier(2, timeout=10)
 
@@ -169,13 +178,8 @@ def test_a_worker_parses_two_uploads_at_once(
     owner = new_owner(app_factory(ACCORD_PARSE_IN_REQUEST_MB="0"))
     first = upload(owner, "bank.csv", BANK_CSV)
     second = upload(owner, "bank2.csv", BANK_CSV.replace("INV-4", "INV-5"))
-    config = WorkerConfig(data_dir=Path(base_env["ACCORD_DATA_DIR"]))
-    assert Worker(sqlalchemy_url(clean_db), config).run(once=True) == 2
-    states = {
-        d["id"]: d["status"]
-        for d in owner.client.get(owner.url("/datasets"), headers=owner.headers).json()["items"]
-    }
-    assert states == {first["id"]: "ready", second["id"]: "ready"}
+    assert run_worker(clean_db, base_env) == 2
+    assert statuses(owner) == {first["id"]: "ready", second["id"]: "ready"}
 
 
 def test_a_damaged_spreadsheet_fails_with_a_message_not_a_crash(owner: Owner) -> None:
@@ -193,19 +197,11 @@ def test_a_damaged_spreadsheet_fails_with_a_message_not_a_crash(owner: Owner) ->
 def test_a_damaged_large_file_fails_in_the_worker_which_keeps_running(
     app_factory: Callable[..., TestClient], clean_db: str, base_env: dict[str, str]
 ) -> None:
-    from accord.db.url import sqlalchemy_url
-    from accord.jobs.worker import Worker, WorkerConfig
-
     owner = new_owner(app_factory(ACCORD_PARSE_IN_REQUEST_MB="0"))
     broken = upload(owner, "big.xlsx", b"PK\x03\x04 not really a zip")
     fine = upload(owner, "bank.csv", BANK_CSV)
-    config = WorkerConfig(data_dir=Path(base_env["ACCORD_DATA_DIR"]))
-    assert Worker(sqlalchemy_url(clean_db), config).run(once=True) == 2
-    states = {
-        d["id"]: d["status"]
-        for d in owner.client.get(owner.url("/datasets"), headers=owner.headers).json()["items"]
-    }
-    assert states == {broken["id"]: "failed", fine["id"]: "ready"}
+    assert run_worker(clean_db, base_env) == 2
+    assert statuses(owner) == {broken["id"]: "failed", fine["id"]: "ready"}
 
 
 def test_the_same_file_with_other_read_options_is_a_new_data_set(owner: Owner) -> None:
