@@ -81,21 +81,20 @@ def write_results(
     if fmt == "parquet":
         import pyarrow.parquet as pq
 
-        paths = [out / f"{name}.parquet" for name in tables]
-
-        def write(table: pa.Table, path: Path) -> None:
+        def write(name: str, table: pa.Table) -> Path:
             # Statistics only where a reader can use them (plain columns, not the texts
             # inside explanations); in the matches, dictionaries only where values repeat:
             # 1M matches are written in 0.54 s instead of 0.67 s, the file the same size.
+            path = out / f"{name}.parquet"
             scalar = [f.name for f in table.schema if not pa.types.is_nested(f.type)]
-            repeated = MATCH_DICTIONARY_COLUMNS if path.stem == "matches" else True
+            repeated = MATCH_DICTIONARY_COLUMNS if name == "matches" else True
             pq.write_table(table, path, write_statistics=scalar, use_dictionary=repeated)
+            return path
 
         # Encoding a table is one thread's work (Arrow releases the GIL): the left-over
         # tables are written while the matches are.
-        with ThreadPoolExecutor(len(paths)) as pool:
-            list(pool.map(write, tables.values(), paths))
-        written += paths
+        with ThreadPoolExecutor(len(tables)) as pool:
+            written += pool.map(write, tables.keys(), tables.values())
     elif fmt == "csv":
         import pyarrow.csv as pacsv
 
