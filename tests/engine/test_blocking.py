@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 import pyarrow as pa
+import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from accord.engine import candidates
 from accord.engine.candidates import candidate_sql
 from accord.engine.conditions import blocking_variants
 from accord.engine.rules import EqualCondition
 from accord.engine.workspace import open_workspace, refresh_free_rows
-from tests.engine.helpers import equal, one_pass, rules, window
+from tests.engine.helpers import equal, one_pass, rules, similar, window
 
 ROWS = 120_000  # above the size where the join size is estimated rather than counted
 
@@ -109,3 +111,61 @@ def test_window_bands_find_exactly_the_pairs_in_the_window(
         if ln == rn and low <= rd - ld <= low + span
     }
     assert found == expected
+
+
+NAMES = st.sampled_from(
+    ["Orbis Ltd", "ORBIS LIMITED", "Orbsi Ltd", "Limited Orbis", "Belcor GmbH", "Belcro", None]
+)
+METHODS = st.sampled_from(["jaro_winkler", "token_jaro_winkler", "token_set_ratio", "levenshtein"])
+
+
+@given(
+    st.lists(st.tuples(NAMES, st.integers(0, 4)), min_size=1, max_size=12),
+    st.lists(st.tuples(NAMES, st.integers(0, 4)), min_size=1, max_size=12),
+    METHODS,
+    st.sampled_from([0.0, 0.5, 0.88]),
+)
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_similarity_scored_per_pair_of_distinct_names_equals_scoring_each_pair_of_records(
+    left: list[tuple[str | None, int]],
+    right: list[tuple[str | None, int]],
+    method: str,
+    threshold: float,
+) -> None:
+    # Names repeat across records (and some are missing): the similarity is scored once per
+    # pair of distinct names and spread back over the records' pairs. The pairs and scores
+    # must be those of scoring every pair of records.
+    def table(rows: list[tuple[str | None, int]]) -> pa.Table:
+        return pa.table(
+            {
+                "id": [f"{i}" for i in range(len(rows))],
+                "date": pa.array([dt.date(2024, 3, 1) + dt.timedelta(days=d) for _, d in rows]),
+                "amount": pa.array([1] * len(rows), pa.int64()),
+                "name": pa.array([n for n, _ in rows], pa.string()),
+                "ref": [f"R{i}" for i in range(len(rows))],
+            }
+        )
+
+    ruleset = rules(one_pass(window(-2, 2), similar(threshold, method=method)))
+    ws = open_workspace(table(left), table(right), ruleset)
+    try:
+        candidates.register_functions(ws.con)
+        refresh_free_rows(ws)
+        conditions = list(ruleset.passes[0].conditions)
+
+        def found() -> tuple[str, set[tuple[int, int, float]]]:
+            sql = candidate_sql(
+                ws, conditions, "SELECT * FROM l_free", "SELECT * FROM r_free", min_score=0.0
+            )
+            rows = ws.con.execute(f"SELECT l_row, r_row, score FROM ({sql})").fetchall()
+            return sql, {(int(a), int(b), round(float(s), 9)) for a, b, s in rows}
+
+        deduped_sql, deduped = found()
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(candidates, "similarity_text_ids", lambda *_: None)
+            per_pair_sql, per_pair = found()
+    finally:
+        ws.close()
+    assert "_scored" in deduped_sql
+    assert "_scored" not in per_pair_sql
+    assert deduped == per_pair

@@ -5,7 +5,14 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from accord.engine.conditions import AnyCondition, blocking_variants, compile_condition
+from accord.engine.conditions import (
+    AnyCondition,
+    CompiledCondition,
+    blocking_variants,
+    compile_condition,
+    similarity_text_ids,
+)
+from accord.engine.rules import SimilarityCondition
 from accord.engine.workspace import Workspace
 
 
@@ -54,7 +61,29 @@ def candidate_sql(
     """
     # Similarity may stop early below a threshold only where thresholds drop such pairs.
     compiled = [compile_condition(ws, c, cutoff=apply_thresholds) for c in conditions]
-    scores = ", ".join(f"{c.score} AS _s{i}" for i, c in enumerate(compiled))
+    # Where its threshold drops pairs, a similarity of texts with ids is scored once per pair
+    # of distinct texts, not per pair of records: names repeat, and loose keys (a group
+    # pass's) pair each with many records of a few names; only the pairs whose texts pass
+    # are then looked up. (Where every pair is kept, to note near misses, the lookup of all
+    # of them costs more than scoring them one by one: those pairs are few per name pair.)
+    deduped = next(
+        (
+            (i, ids)
+            for i, cond in enumerate(conditions)
+            if isinstance(cond, SimilarityCondition)
+            and apply_thresholds
+            and (ids := similarity_text_ids(ws, cond)) is not None
+        ),
+        None,
+    )
+
+    def scored(i: int, c: CompiledCondition) -> str:
+        if deduped and i == deduped[0]:  # its texts' ids, scored below
+            ids = deduped[1]
+            return f"coalesce(a.{ids.left_ids}, -1) AS _tl, coalesce(b.{ids.right_ids}, -1) AS _tr"
+        return f"{c.score} AS _s{i}"
+
+    scores = ", ".join(scored(i, c) for i, c in enumerate(compiled))
     carried = "".join(f", {expr} AS {name}" for name, expr in (carry or {}).items())
     carried_names = "".join(f", {name}" for name in carry or {})
     selects = []
@@ -85,7 +114,20 @@ def candidate_sql(
     passes.append(f"{score} >= {min_score!r}")
     passing = " AND ".join(passes)
     outer_filter = f"WHERE {passing}" if apply_thresholds else ""
+    pairs = " UNION ALL ".join(selects)
+    if deduped:
+        i, ids = deduped
+        # Ids of NULL texts are -1: no text, so the score the condition gives NULL.
+        pairs = (
+            f"WITH _pairs AS MATERIALIZED ({pairs}), "
+            f"_scored AS (SELECT d._tl, d._tr, {compiled[i].score} AS _s{i} "
+            f"FROM (SELECT DISTINCT _tl, _tr FROM _pairs) d "
+            f"LEFT JOIN {ids.left_texts} a ON a._i = d._tl "
+            f"LEFT JOIN {ids.right_texts} b ON b._i = d._tr) "
+            f"SELECT _pairs.* EXCLUDE (_tl, _tr), _scored._s{i} FROM _pairs "
+            f"JOIN _scored ON _scored._tl = _pairs._tl AND _scored._tr = _pairs._tr"
+        )
     return (
         f"SELECT l_row, r_row, {score} AS score, {passing} AS passes_thresholds{carried_names} "
-        f"FROM ({' UNION ALL '.join(selects)}) {outer_filter}"
+        f"FROM ({pairs}) {outer_filter}"
     )

@@ -113,6 +113,34 @@ def similarity_sql(ws: Workspace, cond: SimilarityCondition, *, cutoff: bool = F
     return f"CASE WHEN {x} = {y} THEN 1.0 ELSE coalesce({sim}, 0.0) END"
 
 
+@dataclass(frozen=True)
+class TextIds:
+    """Where a similarity condition's texts come from on each side: every text it reads is
+    a normalised column of one distinct-value table (see `SideData.text_ids`), so its score
+    depends on the pair of text ids alone."""
+
+    left_ids: str
+    left_texts: str
+    right_ids: str
+    right_texts: str
+
+
+def similarity_text_ids(ws: Workspace, cond: SimilarityCondition) -> TextIds | None:
+    """The text ids the condition's score depends on, or None (a text computed per row)."""
+    found = []
+    for side, column in ((ws.left, cond.left), (ws.right, cond.right)):
+        names = [side.column_name(column, cond.normaliser)]
+        if cond.method == "token_jaro_winkler":
+            names.append(side.column_name(column, cond.normaliser, sorted_words=True))
+        sources = {side.text_ids.get(name) for name in names}
+        source = sources.pop() if len(sources) == 1 else None
+        if source is None:
+            return None
+        found.append(source)
+    (left_ids, left_texts), (right_ids, right_texts) = found
+    return TextIds(quote(left_ids), left_texts, quote(right_ids), right_texts)
+
+
 def tolerance_allowed(cond: ToleranceCondition) -> str:
     if cond.relative_to == "left":
         base = number("a", quote(cond.left))

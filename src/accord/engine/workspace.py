@@ -64,6 +64,11 @@ class SideData:
     table: pa.Table
     normalised: dict[tuple[str, str], str] = field(default_factory=dict)
     rows_table: pa.Table | None = None  # what `rows` names, once loaded (see the module)
+    # Normalised columns computed per distinct value: column name -> (the rows' column of
+    # text ids, the table of the distinct values: `_i` (the id) and the normalised columns).
+    # Similarity is scored once per pair of distinct texts through them (see candidates).
+    text_ids: dict[str, tuple[str, str]] = field(default_factory=dict)
+    texts: dict[str, pa.Table] = field(default_factory=dict)  # table name -> the table
 
     @property
     def rows(self) -> str:
@@ -73,12 +78,18 @@ class SideData:
         self, name: str, normaliser: str | None = None, *, sorted_words: bool = False
     ) -> str:
         """SQL name of `name`, normalised by `normaliser` or the side's default for it."""
+        return quote(self.column_name(name, normaliser, sorted_words=sorted_words))
+
+    def column_name(
+        self, name: str, normaliser: str | None = None, *, sorted_words: bool = False
+    ) -> str:
+        """`column`, unquoted."""
         chosen = normaliser or self.spec.normalise.get(name)
         if sorted_words:
-            return quote(self.normalised[(name, (chosen or "") + SORTED)])
+            return self.normalised[(name, (chosen or "") + SORTED)]
         if chosen is None:
-            return quote(name)
-        return quote(self.normalised[(name, chosen)])
+            return name
+        return self.normalised[(name, chosen)]
 
 
 @dataclass
@@ -204,7 +215,11 @@ def load_side(
         # Rows come back in any order (preserve_insertion_order is off): put them in `_i`'s.
         mapped = con.sql(derived.distinct_query).to_arrow_table().sort_by("_i")
         con.unregister(f"{key}_distinct{number}")
+        ids, texts = f"_t{number}_{column}", f"{key}_texts{number}"
+        loaded = loaded.append_column(ids, encoded.indices)
+        side.texts[texts] = mapped
         for name in derived.distinct_names:
+            side.text_ids[name] = (ids, texts)
             loaded = loaded.append_column(
                 name,
                 pa.DictionaryArray.from_arrays(
@@ -257,6 +272,8 @@ def open_workspace(
     ws = Workspace(con=con, spill_dir=spill, rules=rules, left=left_side, right=right_side)
     for side in (left_side, right_side):  # on this connection: the cursors' are closed
         con.register(side.rows, side.rows_table)
+        for name, texts in side.texts.items():
+            con.register(name, texts)
     # taken: which records a match used; notes: why a record was left over, per pass.
     con.execute(
         """
