@@ -23,6 +23,10 @@ EXPLANATION_ENTRY = (
 DIFFERENCE_ENTRY = (
     "STRUCT(field VARCHAR, left_value VARCHAR, right_value VARCHAR, difference VARCHAR)"
 )
+# What the queries read each side's records from: the caller registers, for each pass in
+# turn, the records that pass matched (a pass's few hundred records are not found by
+# reading every record of the side once per query).
+PASS_ROWS = {"l": "l_pass_rows", "r": "r_pass_rows"}
 
 
 def _is_numeric(table: pa.Table, column: str) -> bool:
@@ -109,8 +113,8 @@ def _one_to_one_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
                {_differences(ws, list(match_pass.compare), values)} AS differences
         FROM matches m
         JOIN match_numbers n ON n.match_no = m.match_no
-        JOIN {ws.left.rows} a ON a._row = m.l_rows[1]
-        JOIN {ws.right.rows} b ON b._row = m.r_rows[1]
+        JOIN {PASS_ROWS["l"]} a ON a._row = m.l_rows[1]
+        JOIN {PASS_ROWS["r"]} b ON b._row = m.r_rows[1]
         WHERE m.pass_no = {pass_no} AND m.kind = 'one_to_one'
     """
 
@@ -139,7 +143,7 @@ def _side_values(ws: Workspace, side: str, fields: list[ComparedField], pass_no:
     return (
         f"SELECT m.match_no, {', '.join(columns)} FROM (SELECT match_no, unnest({side}_rows) "
         f"AS row_no FROM matches WHERE pass_no = {pass_no} AND kind <> 'one_to_one') m "
-        f"JOIN {data.rows} s ON s._row = m.row_no GROUP BY m.match_no"
+        f"JOIN {PASS_ROWS[data.key]} s ON s._row = m.row_no GROUP BY m.match_no"
     )
 
 
@@ -164,7 +168,8 @@ def _group_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
                e.explanation, {_differences(ws, fields, values)} AS differences
         FROM (SELECT p.match_no, [{explanation}]::{EXPLANATION_ENTRY}[] AS explanation
               FROM ({pairs}) p
-              JOIN {ws.left.rows} a ON a._row = p.l_row JOIN {ws.right.rows} b ON b._row = p.r_row
+              JOIN {PASS_ROWS["l"]} a ON a._row = p.l_row
+              JOIN {PASS_ROWS["r"]} b ON b._row = p.r_row
               GROUP BY p.match_no) e
         JOIN ({_side_values(ws, "l", fields, pass_no)}) l ON l.match_no = e.match_no
         JOIN ({_side_values(ws, "r", fields, pass_no)}) r ON r.match_no = e.match_no
@@ -173,12 +178,12 @@ def _group_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
     """
 
 
-def match_rows_sql(ws: Workspace) -> list[tuple[MatchPass, str]]:
-    """Per pass, one or two queries of (match_id, kind, score, left_ids, right_ids,
-    explanation, differences); `match_numbers`(match_no, match_id) must exist."""
-    parts = []
-    for pass_no, match_pass in enumerate(ws.rules.passes):
-        parts.append((match_pass, _one_to_one_sql(ws, match_pass, pass_no)))
-        if match_pass.cardinality != "one_to_one":
-            parts.append((match_pass, _group_sql(ws, match_pass, pass_no)))
+def match_rows_sql(ws: Workspace, pass_no: int) -> list[str]:
+    """One or two queries of (match_id, kind, score, left_ids, right_ids, explanation,
+    differences) of the pass's matches; `match_numbers`(match_no, match_id) must exist, and
+    `PASS_ROWS` hold (at least) the records the pass matched."""
+    match_pass = ws.rules.passes[pass_no]
+    parts = [_one_to_one_sql(ws, match_pass, pass_no)]
+    if match_pass.cardinality != "one_to_one":
+        parts.append(_group_sql(ws, match_pass, pass_no))
     return parts

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pyarrow as pa
 
-from accord.engine.explain import match_rows_sql
+from accord.engine.explain import PASS_ROWS, match_rows_sql
 from accord.engine.ingest.sql import quote_literal
 from accord.engine.leftovers import reasons_sql
 from accord.engine.workspace import ROW, SideKey, Workspace, pass_names_sql, quote
 
 # Candidates listed per left-over record; the lowest ids, so the list is order-independent.
 MAX_LISTED = 20
+BATCH_ROWS = 122_880  # a DuckDB row group
+# A pass's records are gathered for its explanations when they are at most this share of
+# the side (1/GATHER_SHARE); for more, reading the side costs less than gathering first.
+GATHER_SHARE = 8
 
 
 def _number_matches(ws: Workspace) -> None:
@@ -39,26 +44,58 @@ def _number_matches(ws: Workspace) -> None:
     )
 
 
+def _rows_by_pass(ws: Workspace) -> dict[tuple[SideKey, int], np.ndarray]:
+    """Positions of the records each pass matched, per side, in order."""
+    taken = ws.con.sql(
+        "SELECT t.side = 'l' AS is_left, m.pass_no, t._row "
+        "FROM taken t JOIN matches m ON m.match_no = t.match_no"
+    ).fetchnumpy()
+    is_left, pass_no, row = taken["is_left"], taken["pass_no"], taken["_row"]
+    by_pass: dict[tuple[SideKey, int], np.ndarray] = {}
+    for number in range(len(ws.rules.passes)):
+        in_pass = pass_no == number
+        by_pass["l", number] = np.sort(row[in_pass & is_left])
+        by_pass["r", number] = np.sort(row[in_pass & ~is_left])
+    return by_pass
+
+
 def matches_table(ws: Workspace) -> pa.Table:
     """One row per match, numbered in a stable order: pass, then first left id, first right id.
 
     Fetched a few queries at a time (per pass, one-to-one then groups) straight into Arrow,
-    so the rows with their explanations are held once, outside DuckDB (peak memory).
+    so the rows with their explanations are held once, outside DuckDB (peak memory). Each
+    pass's queries read only the records it matched, gathered by position beforehand.
     """
     _number_matches(ws)
-    parts = [
-        ws.con.sql(
-            f"""
-            SELECT match_id, {quote_literal(match_pass.name)} AS pass, kind,
-                   CASE WHEN {match_pass.action == "suggest"} THEN 'suggested'
-                        WHEN len(differences) > 0 THEN 'matched_with_differences'
-                        ELSE 'matched' END AS status,
-                   round(score, 6) AS score, left_ids, right_ids, explanation, differences
-            FROM ({rows})
-            """
-        ).to_arrow_table()
-        for match_pass, rows in match_rows_sql(ws)
-    ]
+    rows_by_pass = _rows_by_pass(ws)
+    parts = []
+    for pass_no, match_pass in enumerate(ws.rules.passes):
+        for key in ("l", "r"):
+            rows_table = ws.side(key).rows_table
+            assert rows_table is not None
+            rows = rows_by_pass[key, pass_no]
+            if len(rows) * GATHER_SHARE > rows_table.num_rows:  # most of the side: read it all
+                ws.con.register(PASS_ROWS[key], rows_table)
+                continue
+            taken = rows_table.take(rows)
+            # In batches: DuckDB reads an Arrow table's batches in parallel, one at a time each.
+            batches = taken.to_batches(max_chunksize=BATCH_ROWS)
+            ws.con.register(PASS_ROWS[key], pa.Table.from_batches(batches, taken.schema))
+        parts += [
+            ws.con.sql(
+                f"""
+                SELECT match_id, {quote_literal(match_pass.name)} AS pass, kind,
+                       CASE WHEN {match_pass.action == "suggest"} THEN 'suggested'
+                            WHEN len(differences) > 0 THEN 'matched_with_differences'
+                            ELSE 'matched' END AS status,
+                       round(score, 6) AS score, left_ids, right_ids, explanation, differences
+                FROM ({rows})
+                """
+            ).to_arrow_table()
+            for rows in match_rows_sql(ws, pass_no)
+        ]
+    for key in ("l", "r"):
+        ws.con.unregister(PASS_ROWS[key])
     ws.con.execute("DROP TABLE match_numbers")
     return pa.concat_tables(parts)
 
