@@ -274,7 +274,8 @@ def open_workspace(
         con.register(side.rows, side.rows_table)
         for name, texts in side.texts.items():
             con.register(name, texts)
-    # taken: which records a match used; notes: why a record was left over, per pass.
+    # taken: which records a match used; notes: why a record was left over, per pass (its
+    # candidates in no particular order: the outputs list their ids sorted).
     con.execute(
         """
         CREATE TABLE matches (match_no BIGINT, pass_no INTEGER, kind VARCHAR, score DOUBLE,
