@@ -45,7 +45,7 @@ def _number_matches(ws: Workspace) -> None:
 
 
 def _rows_by_pass(ws: Workspace) -> dict[tuple[SideKey, int], np.ndarray]:
-    """Positions of the records each pass matched, per side, in order."""
+    """Positions of the records each pass matched, per side, ascending."""
     taken = ws.con.sql(
         "SELECT t.side = 'l' AS is_left, m.pass_no, t._row "
         "FROM taken t JOIN matches m ON m.match_no = t.match_no"
@@ -89,10 +89,10 @@ def matches_table(ws: Workspace) -> pa.Table:
                             WHEN len(differences) > 0 THEN 'matched_with_differences'
                             ELSE 'matched' END AS status,
                        round(score, 6) AS score, left_ids, right_ids, explanation, differences
-                FROM ({rows})
+                FROM ({query})
                 """
             ).to_arrow_table()
-            for rows in match_rows_sql(ws, pass_no)
+            for query in match_rows_sql(ws, pass_no)
         ]
     for key in ("l", "r"):
         ws.con.unregister(PASS_ROWS[key])
