@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import tempfile
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
 from accord.engine import RulesDataMismatch, reconcile, write_results
 from accord.engine.run import default_memory_limit
-from tests.engine.helpers import equal, one_pass, pairs, reasons, rules, run, side, window
+from tests.engine.helpers import (
+    equal,
+    one_pass,
+    pairs,
+    reasons,
+    rules,
+    run,
+    side,
+    similar,
+    window,
+)
 
 LEFT = side(
     [
@@ -168,3 +180,52 @@ def test_the_default_memory_limit_grows_with_the_input_within_the_machine() -> N
     assert default_memory_limit(2_000_000) == f"{min(1500, cap)}MB"  # 750 MB per 1M rows
     assert default_memory_limit(6_000_000) == f"{min(4500, cap)}MB"
     assert default_memory_limit(10**10) == f"{cap}MB"  # never past half the machine
+
+
+def test_the_data_may_have_columns_named_like_the_engines_own() -> None:
+    # The engine derives columns (`_n<k>_<column>` normalised, `_t<k>_<column>` text ids)
+    # beside the data's: a data column of the same name must be neither shadowed nor read
+    # in their place. Here `_t0_name` pairs a with the 'Zeta' invoices, whose name is far
+    # from 'Belcor GmbH': read as text ids, it made the name look similar.
+    day = dt.date(2024, 1, 1)
+    left = pa.table(
+        {
+            "id": ["b", "a"],
+            "date": [day] * 2,
+            "amount": pa.array([5000, 30]),
+            "name": ["Q", "Belcor GmbH"],
+            "_t0_name": pa.array([9, 1]),
+            "_n0_name": ["x", "y"],
+        }
+    )
+    right = pa.table(
+        {
+            "id": ["v", "w", "x"],
+            "date": [day] * 3,
+            "amount": pa.array([10, 20, 1000]),
+            "name": ["Zeta", "Zeta", "Belcor GmbH"],
+            "_t0_name": pa.array([1, 1, 7]),
+            "_n0_name": ["y", "y", "z"],
+        }
+    )
+    ruleset = rules(
+        one_pass(
+            equal("_t0_name"),
+            equal("_n0_name"),
+            similar(0.9),
+            cardinality="one_to_many",
+            group={"sum": {"left": "amount", "right": "amount"}},
+        )
+    )
+    assert pairs(reconcile(left, right, ruleset)) == set()
+    # The same data with names alike: the data's columns still decide the keys.
+    alike = right.set_column(3, "name", pa.array(["Belcor GmbH"] * 3))
+    assert pairs(reconcile(left, alike, ruleset)) == {(("a",), ("v", "w"))}
+
+
+def test_a_default_normaliser_on_a_column_no_pass_uses_is_harmless() -> None:
+    # (`text` runs per row, over the columns loaded: `name` was not, as no pass reads it.)
+    ruleset = rules(one_pass(equal("ref")), left={"normalise": {"name": "text"}})
+    assert pairs(run(LEFT, RIGHT, ruleset)) == pairs(
+        run(LEFT, RIGHT, rules(one_pass(equal("ref"))))
+    )

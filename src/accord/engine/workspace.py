@@ -145,6 +145,7 @@ def _normaliser_uses(rules: RuleSet, key: SideKey) -> set[tuple[str, str]]:
 def _used_columns(rules: RuleSet, key: SideKey) -> set[str]:
     side = rules.left if key == "l" else rules.right
     used = {side.id} | ({side.amount} if side.amount else set()) | set(side.duplicate_key or [])
+    used |= set(side.normalise)  # normalised at load, used by a pass or not
     for match_pass in rules.passes:
         pairs = [*match_pass.conditions, *match_pass.compare]
         used |= {c.left if key == "l" else c.right for c in pairs}
@@ -191,12 +192,23 @@ def load_side(
     spec = rules.left if key == "l" else rules.right
     with_row = table.append_column(ROW, _positions(table.num_rows))
     side = SideData(key=key, spec=spec, table=with_row)
+    # Names of derived columns never shadow the data's own (a column may be called `_n0_x`).
+    names_taken = {*table.column_names, ROW}
+
+    def fresh(name: str) -> str:
+        while name in names_taken:
+            name = "_" + name
+        names_taken.add(name)
+        return name
+
     # One output column per distinct list of steps, however many names lead to it.
     per_column: dict[str, dict[str, list[NormaliserStep]]] = {}
     by_steps: dict[tuple[str, str], str] = {}
     for index, (column, normaliser) in enumerate(sorted(_normaliser_uses(rules, key))):
         steps = _steps(rules, normaliser)
-        name = by_steps.setdefault((column, repr(steps)), f"_n{index}_{column}")
+        if (column, repr(steps)) not in by_steps:
+            by_steps[column, repr(steps)] = fresh(f"_n{index}_{column}")
+        name = by_steps[column, repr(steps)]
         side.normalised[(column, normaliser)] = name
         per_column.setdefault(column, {})[name] = steps
     selects: list[str] = []
@@ -215,7 +227,7 @@ def load_side(
         # Rows come back in any order (preserve_insertion_order is off): put them in `_i`'s.
         mapped = con.sql(derived.distinct_query).to_arrow_table().sort_by("_i")
         con.unregister(f"{key}_distinct{number}")
-        ids, texts = f"_t{number}_{column}", f"{key}_texts{number}"
+        ids, texts = fresh(f"_t{number}_{column}"), f"{key}_texts{number}"
         loaded = loaded.append_column(ids, encoded.indices)
         side.texts[texts] = mapped
         for name in derived.distinct_names:
