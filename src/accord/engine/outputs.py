@@ -59,6 +59,20 @@ def _rows_by_pass(ws: Workspace) -> dict[tuple[SideKey, int], np.ndarray]:
     return by_pass
 
 
+def _register_pass_rows(ws: Workspace, key: SideKey, rows: np.ndarray) -> None:
+    """Register as `PASS_ROWS[key]` the side's records at positions `rows` (or, when they
+    are most of the side, the whole side: reading it costs less than gathering first)."""
+    rows_table = ws.side(key).rows_table
+    assert rows_table is not None
+    if len(rows) * GATHER_SHARE > rows_table.num_rows:
+        ws.con.register(PASS_ROWS[key], rows_table)
+        return
+    taken = rows_table.take(rows)
+    # In batches: DuckDB reads an Arrow table's batches in parallel, one at a time each.
+    batches = taken.to_batches(max_chunksize=BATCH_ROWS)
+    ws.con.register(PASS_ROWS[key], pa.Table.from_batches(batches, taken.schema))
+
+
 def matches_table(ws: Workspace) -> pa.Table:
     """One row per match, numbered in a stable order: pass, then first left id, first right id.
 
@@ -71,16 +85,7 @@ def matches_table(ws: Workspace) -> pa.Table:
     parts = []
     for pass_no, match_pass in enumerate(ws.rules.passes):
         for key in ("l", "r"):
-            rows_table = ws.side(key).rows_table
-            assert rows_table is not None
-            rows = rows_by_pass[key, pass_no]
-            if len(rows) * GATHER_SHARE > rows_table.num_rows:  # most of the side: read it all
-                ws.con.register(PASS_ROWS[key], rows_table)
-                continue
-            taken = rows_table.take(rows)
-            # In batches: DuckDB reads an Arrow table's batches in parallel, one at a time each.
-            batches = taken.to_batches(max_chunksize=BATCH_ROWS)
-            ws.con.register(PASS_ROWS[key], pa.Table.from_batches(batches, taken.schema))
+            _register_pass_rows(ws, key, rows_by_pass[key, pass_no])
         parts += [
             ws.con.sql(
                 f"""
