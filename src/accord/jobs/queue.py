@@ -135,7 +135,11 @@ def finish(
     summary: dict[str, Any] | None = None,
     phase_seconds: dict[str, float] | None = None,
 ) -> bool:
-    """Set the final state; False when this worker no longer owns the job (nothing written)."""
+    """Set the final state; False when this worker no longer owns the job (nothing written).
+
+    The finishing time is the clock's, not the transaction's start (`now()`): a job's final
+    transaction stores its results, which takes seconds at a million.
+    """
     updated = conn.execute(
         text(
             "UPDATE reconciliation_jobs SET status = CAST(:status AS varchar), error = :error, "
@@ -143,7 +147,7 @@ def finish(
             "phase_seconds = coalesce(CAST(:seconds AS jsonb), phase_seconds), "
             "phase = CAST(:status AS varchar), "
             "progress = CASE WHEN CAST(:status AS varchar) = 'succeeded' THEN 1 ELSE progress END, "
-            "finished_at = now(), updated_at = now() "
+            "finished_at = clock_timestamp(), updated_at = clock_timestamp() "
             "WHERE id = :id AND worker_id = :worker AND status = 'running'"
         ),
         {

@@ -60,8 +60,10 @@ class RunWriter:
         self.partial = self.path.with_name(self.path.name + ".part")
         self.partial.mkdir(parents=True)
         self.published = False
+        # No dictionaries: nearly every explanation and id list is unique, so building one
+        # only to give it up costs time (a quarter of writing 1M results) and space.
         self.results: pq.ParquetWriter | None = pq.ParquetWriter(
-            str(self.partial / RESULTS), RESULTS_SCHEMA, compression="snappy"
+            str(self.partial / RESULTS), RESULTS_SCHEMA, compression="snappy", use_dictionary=False
         )
 
     def side_file(self, side: str) -> Path:

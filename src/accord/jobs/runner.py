@@ -182,7 +182,9 @@ def _copy_rows(
             batch = next(batches, None)
             seconds["prepare_results"] += time.perf_counter() - mark
             if batch is None:
-                return count
+                # Leaving the block waits for PostgreSQL to take the rows still queued.
+                mark = time.perf_counter()
+                break
             mark = time.perf_counter()
             ordinals = pa.array(np.arange(count, count + batch.num_rows, dtype=np.int64))
             table = pa.Table.from_batches([batch]).append_column("ordinal", ordinals)
@@ -193,3 +195,5 @@ def _copy_rows(
             count += batch.num_rows
             seconds["store_results"] += time.perf_counter() - mark
             control.check()
+    seconds["store_results"] += time.perf_counter() - mark
+    return count
