@@ -250,7 +250,6 @@ def _live(api: httpx.Client) -> bool:
         return False
 
 
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
