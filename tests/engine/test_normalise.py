@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import get_args
 
 import duckdb
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from pydantic import TypeAdapter, ValidationError
 
 from accord.engine.normalise import (
     BUILTIN_NORMALISERS,
+    EndsStep,
     NormaliserStep,
     PrefixStep,
     ReplaceStep,
@@ -31,6 +34,7 @@ STEPS: list[NormaliserStep] = [
     WordSuffixStep(word_suffix=3),
     PrefixStep(prefix=4),
     SuffixStep(suffix=6),
+    EndsStep(ends=(1, 6)),
 ]
 TEXT = st.text(alphabet=" \t\n-.,&'ÉéaAbBcCdDiI0l", max_size=30)
 
@@ -70,3 +74,22 @@ def test_continuing_from_a_spaced_parent_gives_the_same_text() -> None:
         f"SELECT {from_parent}, {_every_step_on_its_own(child, text)}"
     ).fetchall()
     assert a == b == "acm int tra"
+
+
+def test_ends_keeps_the_first_and_last_characters() -> None:
+    steps = TypeAdapter(list[NormaliserStep]).validate_python(["alphanumeric", {"ends": [1, 6]}])
+    assert steps[1] == EndsStep(ends=(1, 6))
+    con = duckdb.connect()
+    texts = ["Belcor Trading", "Pelcor Trading", "Belcor-Trafing", "abc", None]
+    con.execute("CREATE TABLE t (i INTEGER, v VARCHAR)")
+    con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts)))
+    keys = con.execute(f"SELECT {normaliser_sql(steps, 'v')} FROM t ORDER BY i").fetchall()
+    # Names ending alike no longer share a key unless they start alike too; a text shorter
+    # than the two ends together is kept whole after its first letter.
+    assert keys == [("Brading",), ("Prading",), ("Brafing",), ("aabc",), (None,)]
+
+
+@pytest.mark.parametrize("ends", [[0, 6], [1], [1, 51], "1,6"])
+def test_ends_must_name_two_lengths_from_one_to_fifty(ends: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(list[NormaliserStep]).validate_python([{"ends": ends}])

@@ -6,7 +6,7 @@ column is normalised once per run however many conditions use it.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -70,8 +70,25 @@ class SuffixStep(BaseModel):
     suffix: int = Field(ge=1, le=50)
 
 
+class EndsStep(BaseModel):
+    """Keep the first m and the last n characters of the whole text, joined (`[m, n]`): like
+    a suffix, it survives a typo near the start (past the first m characters), and it does
+    not pair every text that ends alike ('... Trading', '... Services'): a blocking key that
+    finds fewer look-alike candidates."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    ends: tuple[Annotated[int, Field(ge=1, le=50)], Annotated[int, Field(ge=1, le=50)]]
+
+
 NormaliserStep = (
-    SimpleStep | ReplaceStep | WordsStep | WordPrefixStep | WordSuffixStep | PrefixStep | SuffixStep
+    SimpleStep
+    | ReplaceStep
+    | WordsStep
+    | WordPrefixStep
+    | WordSuffixStep
+    | PrefixStep
+    | SuffixStep
+    | EndsStep
 )
 
 # Legal-form words dropped by `legal_forms`, lower case, after punctuation is removed
@@ -178,6 +195,9 @@ def step_sql(step: NormaliserStep, expr: str, spaced: bool = False) -> str:
         return f"left({expr}, {step.prefix})"
     if isinstance(step, SuffixStep):
         return f"right({expr}, {step.suffix})"
+    if isinstance(step, EndsStep):
+        first, last = step.ends
+        return f"(left({expr}, {first}) || right({expr}, {last}))"
     simple: dict[str, str] = {
         "lower": f"lower({expr})",
         "upper": f"upper({expr})",
