@@ -93,3 +93,40 @@ def test_ends_keeps_the_first_and_last_characters() -> None:
 def test_ends_must_name_two_lengths_from_one_to_fifty(ends: object) -> None:
     with pytest.raises(ValidationError):
         TypeAdapter(list[NormaliserStep]).validate_python([{"ends": ends}])
+
+
+@st.composite
+def _related_normalisers(draw: st.DrawFn) -> dict[str, list[NormaliserStep]]:
+    """Two to four normalisers that often start alike (cuts and sorts of one cleaning)."""
+    base = draw(st.lists(st.sampled_from(STEPS), max_size=4))
+    chosen: dict[str, list[NormaliserStep]] = {}
+    for i in range(draw(st.integers(2, 4))):
+        keep = draw(st.integers(0, len(base)))
+        extra = draw(st.lists(st.sampled_from(STEPS), max_size=3))
+        chosen[f"_n{i}_v"] = [*base[:keep], *extra, "sort_tokens"]  # per distinct value
+    return chosen
+
+
+@given(st.lists(TEXT, min_size=1, max_size=15), _related_normalisers())
+@example(
+    ["Belcor  Trading Ltd"],
+    {
+        "_n0_v": [*BUILTIN_NORMALISERS["company_name"], "alphanumeric", PrefixStep(prefix=4)],
+        "_n1_v": [*BUILTIN_NORMALISERS["company_name"], "alphanumeric", EndsStep(ends=(1, 6))],
+    },
+)
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_normalisers_sharing_steps_compute_them_once_with_the_same_text(
+    texts: list[str], normalisers: dict[str, list[NormaliserStep]]
+) -> None:
+    from accord.engine.derive import derive
+
+    derived = derive("src", "v", normalisers)
+    assert derived.distinct_query is not None
+    con = duckdb.connect()
+    con.execute("CREATE TABLE src (_i BIGINT, v VARCHAR)")
+    con.executemany("INSERT INTO src VALUES (?, ?)", list(enumerate(texts)))
+    shared = con.execute(f"SELECT * FROM ({derived.distinct_query}) ORDER BY _i").fetchall()
+    names = ", ".join(_every_step_on_its_own(steps, "v") for steps in normalisers.values())
+    alone = con.execute(f"SELECT _i, {names} FROM src ORDER BY _i").fetchall()
+    assert shared == alone
