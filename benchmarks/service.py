@@ -90,14 +90,23 @@ def _wait(predicate: Any, timeout_s: float, what: str, poll_s: float = POLL_S) -
     raise SystemExit(f"timed out waiting for {what}")
 
 
-def _follow_job(api: httpx.Client, job_path: str) -> dict[str, Any]:
+def _follow_job(
+    api: httpx.Client, job_path: str, worker: subprocess.Popen[bytes], timeout_s: float = 1800
+) -> dict[str, Any]:
     """Follow the job as a client is meant to, by its event stream (pushed by the worker's
-    NOTIFYs, no polling), to its `done` event; return the job as GET gives it then."""
-    with api.stream("GET", f"{job_path}/events", timeout=1800) as reply:
+    NOTIFYs, no polling), to its `done` event; return the job as GET gives it then. The
+    stream sends a keep-alive every 15 s, so a dead worker or the deadline is seen within
+    that."""
+    deadline = time.monotonic() + timeout_s
+    with api.stream("GET", f"{job_path}/events", timeout=60) as reply:
         reply.raise_for_status()
         for line in reply.iter_lines():
             if line.strip() == "event: done":
                 break
+            if worker.poll() is not None:
+                raise SystemExit(f"the worker exited ({worker.returncode}) during the job")
+            if time.monotonic() > deadline:
+                raise SystemExit("timed out waiting for the job")
         else:
             raise SystemExit("the job's event stream ended without a done event")
     body: dict[str, Any] = api.get(job_path).json()
@@ -184,7 +193,7 @@ def time_service(left: Path, right: Path, admin_url: str, work: Path) -> dict[st
                 "ruleset_id": ruleset,
             },
         ).json()["id"]
-        done = _follow_job(api, f"/projects/{project}/jobs/{job}")
+        done = _follow_job(api, f"/projects/{project}/jobs/{job}", procs[1])
         phases["job (queue to stored)"] = time.perf_counter() - mark
         total = time.perf_counter() - started
         reading = _time_reading(api, f"/projects/{project}/jobs/{job}")

@@ -130,3 +130,40 @@ def test_normalisers_sharing_steps_compute_them_once_with_the_same_text(
     names = ", ".join(_every_step_on_its_own(steps, "v") for steps in normalisers.values())
     alone = con.execute(f"SELECT _i, {names} FROM src ORDER BY _i").fetchall()
     assert shared == alone
+
+
+def _derived_and_alone(
+    texts: list[str], normalisers: dict[str, list[NormaliserStep]]
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    from accord.engine.derive import derive
+
+    derived = derive("src", "v", normalisers)
+    con = duckdb.connect()
+    con.execute("CREATE TABLE src (_i BIGINT, v VARCHAR)")
+    con.executemany("INSERT INTO src VALUES (?, ?)", list(enumerate(texts)))
+    shared = con.execute(f"SELECT * FROM ({derived.distinct_query}) ORDER BY _i").fetchall()
+    names = ", ".join(normaliser_sql(steps, "v") for steps in normalisers.values())
+    return shared, con.execute(f"SELECT _i, {names} FROM src ORDER BY _i").fetchall()
+
+
+def test_replacements_in_another_order_are_other_steps() -> None:
+    # Equal as pydantic models (dicts compare without order), but applied in order.
+    first = ReplaceStep(replace={"a": "b", "b": "c"})
+    second = ReplaceStep(replace={"b": "c", "a": "b"})
+    shared, alone = _derived_and_alone(
+        ["a"], {"_n0_v": [first, "sort_tokens"], "_n1_v": [second, "first_word"]}
+    )
+    assert alone == [(0, "c", "b")]
+    assert shared == alone
+
+
+def test_steps_continuing_from_a_shared_empty_text_see_it_empty_not_missing() -> None:
+    shared, alone = _derived_and_alone(
+        ["---", "ab"],
+        {
+            "_n0_v": ["alphanumeric", WordsStep(words={"": "none"}), "sort_tokens"],
+            "_n1_v": ["alphanumeric", PrefixStep(prefix=3), "sort_tokens"],
+        },
+    )
+    assert alone == [(0, "none", None), (1, "ab", "ab")]
+    assert shared == alone

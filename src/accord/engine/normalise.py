@@ -217,8 +217,15 @@ def step_sql(step: NormaliserStep, expr: str, spaced: bool = False) -> str:
     return simple[step]
 
 
-def normaliser_sql(steps: list[NormaliserStep], column_sql: str, spaced: bool = False) -> str:
-    """SQL normalising a column; empty results become NULL so they never compare equal.
+def normaliser_sql(
+    steps: list[NormaliserStep],
+    column_sql: str,
+    spaced: bool = False,
+    *,
+    empty_as_null: bool = True,
+) -> str:
+    """SQL normalising a column; empty results become NULL so they never compare equal
+    (unless not `empty_as_null`: for a text other steps continue from).
 
     `spaced`: the column is already spaced (the result of steps `spaced_after` says so).
     """
@@ -226,4 +233,4 @@ def normaliser_sql(steps: list[NormaliserStep], column_sql: str, spaced: bool = 
     for step in steps:
         expr = step_sql(step, expr, spaced)
         spaced = spaced_after([step], spaced)
-    return f"nullif({expr}, '')"
+    return f"nullif({expr}, '')" if empty_as_null else expr
