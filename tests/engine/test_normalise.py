@@ -119,6 +119,15 @@ def _related_normalisers(draw: st.DrawFn) -> dict[str, list[NormaliserStep]]:
 def test_normalisers_sharing_steps_compute_them_once_with_the_same_text(
     texts: list[str], normalisers: dict[str, list[NormaliserStep]]
 ) -> None:
+    shared, alone = _derived_and_alone(texts, normalisers)
+    assert shared == alone
+
+
+def _derived_and_alone(
+    texts: list[str], normalisers: dict[str, list[NormaliserStep]]
+) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    """Each text's normalised values from derive's distinct-value query, and from every
+    normaliser's steps applied one by one on their own."""
     from accord.engine.derive import derive
 
     derived = derive("src", "v", normalisers)
@@ -128,21 +137,6 @@ def test_normalisers_sharing_steps_compute_them_once_with_the_same_text(
     con.executemany("INSERT INTO src VALUES (?, ?)", list(enumerate(texts)))
     shared = con.execute(f"SELECT * FROM ({derived.distinct_query}) ORDER BY _i").fetchall()
     names = ", ".join(_every_step_on_its_own(steps, "v") for steps in normalisers.values())
-    alone = con.execute(f"SELECT _i, {names} FROM src ORDER BY _i").fetchall()
-    assert shared == alone
-
-
-def _derived_and_alone(
-    texts: list[str], normalisers: dict[str, list[NormaliserStep]]
-) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
-    from accord.engine.derive import derive
-
-    derived = derive("src", "v", normalisers)
-    con = duckdb.connect()
-    con.execute("CREATE TABLE src (_i BIGINT, v VARCHAR)")
-    con.executemany("INSERT INTO src VALUES (?, ?)", list(enumerate(texts)))
-    shared = con.execute(f"SELECT * FROM ({derived.distinct_query}) ORDER BY _i").fetchall()
-    names = ", ".join(normaliser_sql(steps, "v") for steps in normalisers.values())
     return shared, con.execute(f"SELECT _i, {names} FROM src ORDER BY _i").fetchall()
 
 
