@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from accord.engine import candidates
 from accord.engine.candidates import candidate_sql
 from accord.engine.conditions import blocking_variants
-from accord.engine.rules import EqualCondition
+from accord.engine.rules import EqualCondition, RuleSet
 from accord.engine.workspace import open_workspace, refresh_free_rows
 from tests.engine.helpers import equal, one_pass, rules, similar, window
 
@@ -63,6 +63,24 @@ def test_a_key_shared_by_a_few_records_a_day_looks_up_bands_of_the_window() -> N
     assert expansions == ["range(0, 2) AS _dw(_dw_off)"]
 
 
+def _candidate_pairs(
+    left: pa.Table, right: pa.Table, ruleset: RuleSet
+) -> tuple[str, list[tuple[int, int]]]:
+    """The candidate query of the rules' first pass over all records, and the pairs it finds
+    (as positions, in the order found)."""
+    ws = open_workspace(left, right, ruleset)
+    try:
+        refresh_free_rows(ws)
+        conditions = list(ruleset.passes[0].conditions)
+        sql = candidate_sql(
+            ws, conditions, "SELECT * FROM l_free", "SELECT * FROM r_free", min_score=0.0
+        )
+        rows = ws.con.execute(f"SELECT l_row, r_row FROM ({sql})").fetchall()
+        return sql, [(int(a), int(b)) for a, b in rows]
+    finally:
+        ws.close()
+
+
 DAYS = st.lists(st.tuples(st.just("A"), st.integers(-20, 20)), min_size=8, max_size=14)
 
 
@@ -90,20 +108,9 @@ def test_window_bands_find_exactly_the_pairs_in_the_window(
         )
 
     ruleset = rules(one_pass(equal("name"), window(low, low + span)))
-    ws = open_workspace(table(left), table(right), ruleset)
-    try:
-        refresh_free_rows(ws)
-        conditions = list(ruleset.passes[0].conditions)
-        sql = candidate_sql(
-            ws, conditions, "SELECT * FROM l_free", "SELECT * FROM r_free", min_score=0.0
-        )
-        event("bands" if "range(0, 2) AS _dw(_dw_off)" in sql else "days")
-        found = {
-            (int(a), int(b))
-            for a, b in ws.con.execute(f"SELECT l_row, r_row FROM ({sql})").fetchall()
-        }
-    finally:
-        ws.close()
+    sql, pairs = _candidate_pairs(table(left), table(right), ruleset)
+    event("bands" if "range(0, 2) AS _dw(_dw_off)" in sql else "days")
+    found = set(pairs)
     expected = {
         (i, j)
         for i, (ln, ld) in enumerate(left)
@@ -169,3 +176,57 @@ def test_similarity_scored_per_pair_of_distinct_names_equals_scoring_each_pair_o
     assert "_scored" in deduped_sql
     assert "_scored" not in per_pair_sql
     assert deduped == per_pair
+
+
+REFS = st.text(alphabet="AB01-", min_size=0, max_size=9) | st.none()
+
+
+@given(
+    st.lists(REFS, min_size=1, max_size=10),
+    st.lists(REFS, min_size=1, max_size=10),
+    st.integers(1, 2),
+)
+@example(["AB01AB", "ABAB01"], ["BA01AB", "AB01A", "AB01ABB", "AB0A1B"], 1)
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_near_finds_exactly_the_pairs_within_its_edits(
+    left: list[str | None], right: list[str | None], max_edits: int
+) -> None:
+    # Candidates come from shared deletion variants; they must be every pair of normalised
+    # texts at most max_edits apart (a swap of neighbours one edit), each once, and no other.
+    from rapidfuzz.distance import OSA
+
+    from accord.engine.rules import MIN_NEAR_LENGTH
+
+    def table(refs: list[str | None]) -> pa.Table:
+        return pa.table(
+            {
+                "id": [f"{i}" for i in range(len(refs))],
+                "date": pa.array([dt.date(2024, 3, 1)] * len(refs)),
+                "amount": pa.array([1] * len(refs), pa.int64()),
+                "name": ["A"] * len(refs),
+                "ref": refs,
+            }
+        )
+
+    condition = {"type": "near", "left": "ref", "right": "ref", "normaliser": "reference"}
+    ruleset = rules(one_pass({**condition, "max_edits": max_edits}))
+    _, found = _candidate_pairs(table(left), table(right), ruleset)
+
+    def normalised(ref: str | None) -> str | None:  # nothing left is no reference
+        return "".join(c for c in ref.upper() if c.isalnum()) or None if ref else None
+
+    def near_enough(x: str | None, y: str | None) -> bool:
+        if x is None or y is None:
+            return False
+        if x == y:
+            return True
+        return min(len(x), len(y)) >= MIN_NEAR_LENGTH and OSA.distance(x, y) <= max_edits
+
+    expected = {
+        (i, j)
+        for i, x in enumerate(left)
+        for j, y in enumerate(right)
+        if near_enough(normalised(x), normalised(y))
+    }
+    assert len(found) == len(set(found))
+    assert set(found) == expected

@@ -85,7 +85,7 @@ def test_similarity_alone_cannot_find_candidates() -> None:
         "{type: equal, left: ref, right: ref}", "{type: similar, left: n, right: n, threshold: 0.9}"
     )
     [problem] = problems(text)
-    assert "needs at least one equal, equal_any, tolerance or date_window condition" in problem
+    assert "needs at least one equal, equal_any, near, tolerance or date_window" in problem
 
 
 def test_group_pass_needs_group_and_one_to_one_refuses_it() -> None:
@@ -116,3 +116,14 @@ def test_json_schema_is_published() -> None:
     assert {"left", "right", "passes"} <= set(schema["properties"])
     with pytest.raises(ValidationError):
         parse_rules("left: {id: id}\nright: {id: id}\npasses: []\n")
+
+
+def test_near_allows_one_or_two_edits() -> None:
+    text = VALID.replace(
+        "{type: equal, left: ref, right: ref}",
+        "{type: near, left: ref, right: ref, max_edits: 3}",
+    )
+    [problem] = problems(text)
+    assert "max_edits: Input should be less than or equal to 2" in problem
+    ruleset = parse_rules(text.replace("max_edits: 3", "max_edits: 2"))
+    assert ruleset.passes[0].conditions[0].type == "near"

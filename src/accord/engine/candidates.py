@@ -98,11 +98,19 @@ def candidate_sql(
         ] + variant.filters
         if prefilter:
             filters.append(prefilter)
+        if variant.pairs is not None:
+            joined = (
+                f"({variant.pairs}) p JOIN ({left_sql}) a ON a._row = p.l_row "
+                f"JOIN ({right_sql}) b ON b._row = p.r_row"
+            )
+        else:
+            joined = (
+                f"(SELECT {expanded} FROM ({left_sql}) x{expansions}) a "
+                f"JOIN ({right_sql}) b ON {keys}"
+            )
         selects.append(
             f"SELECT a._row AS l_row, b._row AS r_row, {scores}{carried} "
-            f"FROM (SELECT {expanded} FROM ({left_sql}) x{expansions}) a "
-            f"JOIN ({right_sql}) b ON {keys} "
-            f"WHERE {' AND '.join(filters) or 'TRUE'}"
+            f"FROM {joined} WHERE {' AND '.join(filters) or 'TRUE'}"
         )
     total_weight = sum(c.weight for c in compiled)
     weighted = " + ".join(f"{c.weight!r} * _s{i}" for i, c in enumerate(compiled))

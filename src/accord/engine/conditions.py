@@ -14,9 +14,11 @@ import math
 from dataclasses import dataclass, field
 
 from accord.engine.rules import (
+    MIN_NEAR_LENGTH,
     DateWindowCondition,
     EqualAnyCondition,
     EqualCondition,
+    NearCondition,
     SimilarityCondition,
     ToleranceCondition,
 )
@@ -28,6 +30,7 @@ AnyCondition = (
     | ToleranceCondition
     | DateWindowCondition
     | SimilarityCondition
+    | NearCondition
 )
 
 # Windows wider than this are filtered, not expanded: expansion multiplies the left rows.
@@ -44,6 +47,9 @@ class Blocking:
     select: list[str] = field(default_factory=list)  # extra columns of the expanded left rows
     keys: list[tuple[str, str]] = field(default_factory=list)  # (expr on a, expr on b)
     filters: list[str] = field(default_factory=list)
+    # Instead of keys: a query of the candidates' (l_row, r_row), each pair once; the records
+    # are joined to it by position.
+    pairs: str | None = None
     # Conditions the keys alone decide (an equality joined on, a window expanded into days):
     # their filters need not be checked again on every pair.
     decided: list[AnyCondition] = field(default_factory=list)
@@ -196,6 +202,24 @@ def compile_condition(
             right_text,
             outcome,
         )
+    if isinstance(cond, NearCondition):
+        x = f"a.{ws.left.column(cond.left, cond.normaliser)}"
+        y = f"b.{ws.right.column(cond.right, cond.normaliser)}"
+        edits = f"CASE WHEN {x} = {y} THEN 0 ELSE damerau_levenshtein({x}, {y}) END"
+        near = f"least(length({x}), length({y})) >= {MIN_NEAR_LENGTH}"
+        outcome = (
+            f"CASE WHEN {x} = {y} THEN 'equal' WHEN {edits} = 1 THEN '1 edit apart' "
+            f"ELSE CAST({edits} AS VARCHAR) || ' edits apart' END || ' (at most {cond.max_edits})'"
+        )
+        return CompiledCondition(
+            label,
+            cond.weight,
+            f"({x} = {y} OR ({near} AND damerau_levenshtein({x}, {y}) <= {cond.max_edits}))",
+            f"coalesce(greatest(0.0, 1 - ({edits}) / {cond.max_edits + 1}), 0.0)",
+            left_text,
+            right_text,
+            outcome,
+        )
     if isinstance(cond, DateWindowCondition):
         days = f"({day_number('b', quote(cond.right))} - {day_number('a', quote(cond.left))})"
         reach = max(abs(cond.min_days), abs(cond.max_days)) + 1
@@ -292,13 +316,53 @@ def _equi_join_size(
     return pairs * SIZE_SAMPLE * SIZE_SAMPLE if sampled else pairs
 
 
+def _deletion_variants(ws: Workspace, source: str, text: str, max_edits: int) -> str:
+    """Rows (_row, k): each record of `source` once per variant of `text` (an expression over
+    alias `x`) with up to `max_edits` characters deleted, the text itself included. Two texts
+    at most `max_edits` edits apart share one: delete, on each side, the characters the other
+    lacks (a swap of neighbours is one deletion on each side). Texts shorter than
+    `MIN_NEAR_LENGTH` are their only variant."""
+    longest = ws.scalar(f"SELECT max(length({text})) FROM ({source}) x")
+    variants = f"SELECT x._row, {text} AS k, length({text}) AS n FROM ({source}) x"
+    for _ in range(max_edits):
+        # Position 0 keeps the text; position i deletes its i-th character. (A fixed range
+        # and a filter: a range as long as each text, joined laterally, took twice as long.)
+        variants = (
+            f"SELECT v._row, CASE WHEN i = 0 THEN v.k ELSE v.k[:i - 1] || v.k[i + 1:] END AS k, "
+            f"v.n FROM ({variants}) v, range(0, {longest + 1}) AS _g(i) "
+            f"WHERE i = 0 OR (v.n >= {MIN_NEAR_LENGTH} AND i <= length(v.k))"
+        )
+    return variants
+
+
+# The table `_near_blocking` leaves the pairs it found in, for the pass's queries.
+NEAR_PAIRS = "near_pairs"
+
+
+def _near_blocking(ws: Workspace, cond: NearCondition, left_sql: str, right_sql: str) -> Blocking:
+    """Pairs sharing a deletion variant, found from (position, variant) rows alone (each
+    record once per variant of its text, but not its other columns) and kept in a table: the
+    query's size, estimated from the variants, misled DuckDB into joining the records on
+    their other conditions first (a pass of seconds took minutes)."""
+    x = f"x.{ws.left.column(cond.left, cond.normaliser)}"
+    y = f"x.{ws.right.column(cond.right, cond.normaliser)}"
+    ws.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {NEAR_PAIRS} AS "
+        f"SELECT DISTINCT x._row AS l_row, y._row AS r_row "
+        f"FROM ({_deletion_variants(ws, left_sql, x, cond.max_edits)}) x "
+        f"JOIN ({_deletion_variants(ws, right_sql, y, cond.max_edits)}) y ON x.k = y.k"
+    )
+    return Blocking(pairs=f"SELECT l_row, r_row FROM {NEAR_PAIRS}")
+
+
 def blocking_variants(
     ws: Workspace, conditions: list[AnyCondition], left_sql: str, right_sql: str
 ) -> list[Blocking]:
     """Variants of the candidate join (unioned); each finds pairs by equalities only.
 
     When the equal conditions alone are selective (a reference, say), windows and
-    tolerances are left to the exact filter: expanding rows would only cost time.
+    tolerances are left to the exact filter: expanding rows would only cost time. So they
+    are beside a `near` condition, whose variants are as selective as the texts.
     """
     base = Blocking()
     for cond in conditions:
@@ -310,6 +374,9 @@ def blocking_variants(
                 )
             )
             base.decided.append(cond)
+    near = next((c for c in conditions if isinstance(c, NearCondition)), None)
+    if near is not None:
+        return [_near_blocking(ws, near, left_sql, right_sql)]
     if base.keys:
         rows = ws.scalar(
             f"SELECT (SELECT count(*) FROM ({left_sql})) + (SELECT count(*) FROM ({right_sql}))"

@@ -107,12 +107,30 @@ class SimilarityCondition(_ColumnPair):
     threshold: float = Field(ge=0, le=1)
 
 
+class NearCondition(_ColumnPair):
+    """Texts are equal, or at most `max_edits` edits apart, after normalisation.
+
+    An edit inserts, deletes or replaces one character, or swaps two neighbours: a reference
+    typed by hand with a slip. Finds candidates by itself (each text's variants with up to
+    `max_edits` characters deleted are hashed); texts shorter than `MIN_NEAR_LENGTH` pair
+    only when equal, since a few letters are a few edits from too many others.
+    """
+
+    type: Literal["near"]
+    normaliser: str | None = None
+    max_edits: int = Field(default=1, ge=1, le=2)
+
+
+# Below this many characters (after normalising) a `near` condition asks for equal texts.
+MIN_NEAR_LENGTH = 6
+
 Condition = Annotated[
     EqualCondition
     | EqualAnyCondition
     | ToleranceCondition
     | DateWindowCondition
-    | SimilarityCondition,
+    | SimilarityCondition
+    | NearCondition,
     Field(discriminator="type"),
 ]
 
@@ -189,8 +207,8 @@ class MatchPass(_Strict):
         blocking = [c for c in self.conditions if c.type != "similar"]
         if not blocking:
             raise ValueError(
-                "a pass needs at least one equal, equal_any, tolerance or date_window condition "
-                "to find candidates; similarity alone would compare every pair"
+                "a pass needs at least one equal, equal_any, near, tolerance or date_window "
+                "condition to find candidates; similarity alone would compare every pair"
             )
         if self.cardinality == "one_to_one" and self.group is not None:
             raise ValueError("'group' only applies to one_to_many, many_to_one, many_to_many")
@@ -238,7 +256,8 @@ class RuleSet(_Strict):
             uses += [
                 (f"passes[{i}].conditions[{j}]", c.normaliser)
                 for j, c in enumerate(p.conditions)
-                if isinstance(c, EqualCondition | SimilarityCondition) and c.normaliser
+                if isinstance(c, EqualCondition | SimilarityCondition | NearCondition)
+                and c.normaliser
             ]
             uses += [
                 (f"passes[{i}].conditions[{j}]", name)

@@ -28,6 +28,7 @@ from accord.engine.rules import (
     ComparedField,
     EqualAnyCondition,
     EqualCondition,
+    NearCondition,
     RuleSet,
     Side,
     SimilarityCondition,
@@ -122,8 +123,11 @@ def _normaliser_uses(rules: RuleSet, key: SideKey) -> set[tuple[str, str]]:
     side = rules.left if key == "l" else rules.right
     uses: set[tuple[str, str]] = set(side.normalise.items())
     for match_pass in rules.passes:
-        text_fields: list[EqualCondition | SimilarityCondition | ComparedField] = [
-            c for c in match_pass.conditions if isinstance(c, EqualCondition | SimilarityCondition)
+        text_fields: list[EqualCondition | SimilarityCondition | NearCondition | ComparedField]
+        text_fields = [
+            c
+            for c in match_pass.conditions
+            if isinstance(c, EqualCondition | SimilarityCondition | NearCondition)
         ]
         text_fields += match_pass.compare
         for cond in text_fields:
@@ -352,3 +356,4 @@ def drop_working_tables(ws: Workspace) -> None:
     """Free what only the passes needed, before the outputs are built (peak memory)."""
     if ws.free_as_of is not None:
         ws.con.execute(f"DROP {_free_kind(ws)} l_free; DROP {_free_kind(ws)} r_free")
+    ws.con.execute("DROP TABLE IF EXISTS near_pairs")
