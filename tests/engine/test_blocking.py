@@ -179,37 +179,44 @@ def test_similarity_scored_per_pair_of_distinct_names_equals_scoring_each_pair_o
 
 
 REFS = st.text(alphabet="AB01-", min_size=0, max_size=9) | st.none()
+DATED_REFS = st.lists(st.tuples(REFS, st.integers(-10, 10)), min_size=1, max_size=10)
+WINDOWS = st.none() | st.tuples(st.integers(-5, 2), st.integers(0, 6))
 
 
-@given(
-    st.lists(REFS, min_size=1, max_size=10),
-    st.lists(REFS, min_size=1, max_size=10),
-    st.integers(1, 2),
-)
-@example(["AB01AB", "ABAB01"], ["BA01AB", "AB01A", "AB01ABB", "AB0A1B"], 1)
+@given(DATED_REFS, DATED_REFS, st.integers(1, 2), WINDOWS)
+@example([("AB01AB", 0), ("ABAB01", 0)], [("BA01AB", 0), ("AB01A", 0), ("AB01ABB", 0)], 1, None)
+@example([("AB01AB", 0), ("AB01AB", 3)], [("BA01AB", -3), ("AB01A", 2), ("AB01AB", 6)], 1, (-3, 3))
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_near_finds_exactly_the_pairs_within_its_edits(
-    left: list[str | None], right: list[str | None], max_edits: int
+    left: list[tuple[str | None, int]],
+    right: list[tuple[str | None, int]],
+    max_edits: int,
+    window_days: tuple[int, int] | None,
 ) -> None:
-    # Candidates come from shared deletion variants; they must be every pair of normalised
-    # texts at most max_edits apart (a swap of neighbours one edit), each once, and no other.
+    # Candidates come from shared deletion variants (and bands of the window, when the pass
+    # has one); they must be every pair of normalised texts at most max_edits apart (a swap
+    # of neighbours one edit) within the window, each once, and no other.
     from rapidfuzz.distance import OSA
 
     from accord.engine.rules import MIN_NEAR_LENGTH
 
-    def table(refs: list[str | None]) -> pa.Table:
+    def table(rows: list[tuple[str | None, int]]) -> pa.Table:
         return pa.table(
             {
-                "id": [f"{i}" for i in range(len(refs))],
-                "date": pa.array([dt.date(2024, 3, 1)] * len(refs)),
-                "amount": pa.array([1] * len(refs), pa.int64()),
-                "name": ["A"] * len(refs),
-                "ref": refs,
+                "id": [f"{i}" for i in range(len(rows))],
+                "date": pa.array([dt.date(1970, 1, 1) + dt.timedelta(days=d) for _, d in rows]),
+                "amount": pa.array([1] * len(rows), pa.int64()),
+                "name": ["A"] * len(rows),
+                "ref": pa.array([r for r, _ in rows], pa.string()),
             }
         )
 
     condition = {"type": "near", "left": "ref", "right": "ref", "normaliser": "reference"}
-    ruleset = rules(one_pass({**condition, "max_edits": max_edits}))
+    conditions: list[dict[str, object]] = [{**condition, "max_edits": max_edits}]
+    low, high = window_days if window_days else (-100, 100)
+    if window_days:
+        conditions.append(window(low, low + high))
+    ruleset = rules(one_pass(*conditions))
     _, found = _candidate_pairs(table(left), table(right), ruleset)
 
     def normalised(ref: str | None) -> str | None:  # nothing left is no reference
@@ -224,9 +231,10 @@ def test_near_finds_exactly_the_pairs_within_its_edits(
 
     expected = {
         (i, j)
-        for i, x in enumerate(left)
-        for j, y in enumerate(right)
+        for i, (x, dx) in enumerate(left)
+        for j, (y, dy) in enumerate(right)
         if near_enough(normalised(x), normalised(y))
+        and (not window_days or low <= dy - dx <= low + high)
     }
     assert len(found) == len(set(found))
     assert set(found) == expected
