@@ -41,6 +41,10 @@ def test_the_example_runs_in_one_command_and_prints_its_summary(tmp_path: Path) 
         "GL-70109",
         "GL-70110",
     ]
+    slip = next(m for m in matches if m["left_ids"] == ["STMT-24-021"])
+    assert slip["pass"] == "reference_near"
+    assert slip["right_ids"] == ["GL-70123"]
+    assert slip["explanation"][0]["outcome"] == "1 edit apart (at most 1)"
     left_over = pq.read_table(tmp_path / "unmatched_left.parquet").to_pylist()
     assert {r["id"]: r["reason"] for r in left_over}["STMT-24-028"] == "duplicate"
 
@@ -150,7 +154,7 @@ def test_rules_check_explains_each_problem(tmp_path: Path) -> None:
 def test_rules_check_accepts_the_example_and_schema_prints() -> None:
     result = runner.invoke(app, ["rules", "check", str(EXAMPLES / "bank_ledger.yaml")])
     assert result.exit_code == 0
-    assert "valid; 4 pass(es)" in result.output
+    assert "valid; 5 pass(es)" in result.output
     schema = runner.invoke(app, ["rules", "schema"])
     assert schema.exit_code == 0
     assert '"title": "Accord rules"' in schema.output
