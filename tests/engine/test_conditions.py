@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pyarrow as pa
+
 from tests.engine.helpers import equal, one_pass, pairs, reasons, rules, run, side, similar, window
 
 
@@ -256,3 +258,22 @@ def test_near_tells_apart_same_amount_lines_of_one_vendor() -> None:
     assert pairs(by_name) == set()
     by_reference = run(left, right, rules(one_pass(near(), equal("amount"), window(-3, 3))))
     assert pairs(by_reference) == {(("L1",), ("R1",)), (("L2",), ("R2",))}
+
+
+def test_near_pairs_long_texts_only_when_equal_and_reads_numbers_as_text() -> None:
+    # A 70-character text has too many variants to look them all up: only its equal pairs.
+    long = "INV" + "0123456789" * 7
+    left = side([("long", 0, "1.00", "A", long), ("same", 0, "2.00", "A", long + "9")])
+    right = side(
+        [("long'", 0, "1.00", "A", long[:-1] + "X"), ("same'", 0, "2.00", "A", long + "9")]
+    )
+    assert pairs(run(left, right, rules(one_pass(near())))) == {(("same",), ("same'",))}
+    # Cheque numbers loaded as numbers, compared as their digits.
+    numbers = pa.table({"id": ["L", "R"], "no": pa.array([12345678, 12345687], pa.int64())})
+    numbered = rules(
+        one_pass({"type": "near", "left": "no", "right": "no"}),
+        left={"amount": None},
+        right={"amount": None},
+    )
+    result = run(numbers.slice(0, 1), numbers.slice(1, 1), numbered)
+    assert pairs(result) == {(("L",), ("R",))}

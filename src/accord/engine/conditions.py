@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 
 from accord.engine.rules import (
+    MAX_NEAR_LENGTH,
     MIN_NEAR_LENGTH,
     DateWindowCondition,
     EqualAnyCondition,
@@ -87,6 +88,12 @@ def _text(alias: str, column: str) -> str:
 # How far below the threshold Jaro-Winkler may stop early (`similarity_sql`'s cutoff): a pair
 # scoring the threshold exactly can come out a rounding error under the cutoff itself.
 CUTOFF_MARGIN = 0.001
+
+
+def _near_text(ws: Workspace, cond: NearCondition, alias: str, side: str) -> str:
+    """A near condition's text on one side, as text (an invoice number may load as a number)."""
+    data, column = (ws.left, cond.left) if side == "l" else (ws.right, cond.right)
+    return f"CAST({alias}.{data.column(column, cond.normaliser)} AS VARCHAR)"
 
 
 def similarity_sql(ws: Workspace, cond: SimilarityCondition, *, cutoff: bool = False) -> str:
@@ -203,10 +210,12 @@ def compile_condition(
             outcome,
         )
     if isinstance(cond, NearCondition):
-        x = f"a.{ws.left.column(cond.left, cond.normaliser)}"
-        y = f"b.{ws.right.column(cond.right, cond.normaliser)}"
+        x, y = _near_text(ws, cond, "a", "l"), _near_text(ws, cond, "b", "r")
         edits = f"CASE WHEN {x} = {y} THEN 0 ELSE damerau_levenshtein({x}, {y}) END"
-        near = f"least(length({x}), length({y})) >= {MIN_NEAR_LENGTH}"
+        near = (
+            f"least(length({x}), length({y})) >= {MIN_NEAR_LENGTH} "
+            f"AND greatest(length({x}), length({y})) <= {MAX_NEAR_LENGTH}"
+        )
         outcome = (
             f"CASE WHEN {x} = {y} THEN 'equal' WHEN {edits} = 1 THEN '1 edit apart' "
             f"ELSE CAST({edits} AS VARCHAR) || ' edits apart' END || ' (at most {cond.max_edits})'"
@@ -321,8 +330,11 @@ def _deletion_variants(ws: Workspace, source: str, text: str, max_edits: int) ->
     alias `x`) with up to `max_edits` characters deleted, the text itself included. Two texts
     at most `max_edits` edits apart share one: delete, on each side, the characters the other
     lacks (a swap of neighbours is one deletion on each side). Texts shorter than
-    `MIN_NEAR_LENGTH` are their only variant."""
-    longest = ws.scalar(f"SELECT max(length({text})) FROM ({source}) x")
+    `MIN_NEAR_LENGTH` or longer than `MAX_NEAR_LENGTH` are their only variant."""
+    varied = f"v.n BETWEEN {MIN_NEAR_LENGTH} AND {MAX_NEAR_LENGTH}"
+    longest = ws.scalar(
+        f"SELECT max(length({text})) FROM ({source}) x WHERE length({text}) <= {MAX_NEAR_LENGTH}"
+    )
     variants = f"SELECT x._row, {text} AS k, length({text}) AS n FROM ({source}) x"
     for _ in range(max_edits):
         # Position 0 keeps the text; position i deletes its i-th character. (A fixed range
@@ -330,7 +342,7 @@ def _deletion_variants(ws: Workspace, source: str, text: str, max_edits: int) ->
         variants = (
             f"SELECT v._row, CASE WHEN i = 0 THEN v.k ELSE v.k[:i - 1] || v.k[i + 1:] END AS k, "
             f"v.n FROM ({variants}) v, range(0, {longest + 1}) AS _g(i) "
-            f"WHERE i = 0 OR (v.n >= {MIN_NEAR_LENGTH} AND i <= length(v.k))"
+            f"WHERE i = 0 OR ({varied} AND i <= length(v.k))"
         )
     return variants
 
@@ -344,8 +356,7 @@ def _near_blocking(ws: Workspace, cond: NearCondition, left_sql: str, right_sql:
     record once per variant of its text, but not its other columns) and kept in a table: the
     query's size, estimated from the variants, misled DuckDB into joining the records on
     their other conditions first (a pass of seconds took minutes)."""
-    x = f"x.{ws.left.column(cond.left, cond.normaliser)}"
-    y = f"x.{ws.right.column(cond.right, cond.normaliser)}"
+    x, y = _near_text(ws, cond, "x", "l"), _near_text(ws, cond, "x", "r")
     ws.con.execute(
         f"CREATE OR REPLACE TEMP TABLE {NEAR_PAIRS} AS "
         f"SELECT DISTINCT x._row AS l_row, y._row AS r_row "

@@ -110,10 +110,11 @@ class SimilarityCondition(_ColumnPair):
 class NearCondition(_ColumnPair):
     """Texts are equal, or at most `max_edits` edits apart, after normalisation.
 
-    An edit inserts, deletes or replaces one character, or swaps two neighbours: a reference
-    typed by hand with a slip. Finds candidates by itself (each text's variants with up to
-    `max_edits` characters deleted are hashed); texts shorter than `MIN_NEAR_LENGTH` pair
-    only when equal, since a few letters are a few edits from too many others.
+    An edit inserts, deletes or replaces one character, or swaps two neighbours (Damerau-
+    Levenshtein): a reference typed by hand with a slip. Finds candidates by itself (each
+    text's variants with up to `max_edits` characters deleted are hashed); texts shorter than
+    `MIN_NEAR_LENGTH` or longer than `MAX_NEAR_LENGTH` characters pair only when equal: a few
+    letters are a few edits from too many others, and a long text has too many variants.
     """
 
     type: Literal["near"]
@@ -121,8 +122,9 @@ class NearCondition(_ColumnPair):
     max_edits: int = Field(default=1, ge=1, le=2)
 
 
-# Below this many characters (after normalising) a `near` condition asks for equal texts.
+# Outside these lengths (after normalising) a `near` condition asks for equal texts.
 MIN_NEAR_LENGTH = 6
+MAX_NEAR_LENGTH = 64
 
 Condition = Annotated[
     EqualCondition
