@@ -324,17 +324,43 @@ def refresh_free_rows(ws: Workspace) -> None:
         return
     if ws.free_as_of == last:
         return  # nothing matched since
-    for key in ("l", "r"):
+    sides: tuple[SideKey, SideKey] = ("l", "r")
+    for key in sides:
         gone = f"SELECT _row FROM taken WHERE side = '{key}' AND match_no > {ws.free_as_of}"
         if ws.free_views:  # the first copy: only what is still free
-            ws.con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {key}_next AS "
-                f"SELECT * FROM {key}_free s WHERE s._row NOT IN ({gone}); "
-                f"DROP VIEW {key}_free; ALTER TABLE {key}_next RENAME TO {key}_free"
-            )
+            _copy_free_rows(ws, key, gone)
         else:  # later passes take a few records: deleting them costs less than a copy
             ws.con.execute(f"DELETE FROM {key}_free WHERE _row IN ({gone})")
     ws.free_views, ws.free_as_of = False, last
+
+
+# Rows per batch of an Arrow table handed to DuckDB: it scans the batches in parallel.
+ARROW_BATCH_ROWS = 122_880
+
+
+def _copy_free_rows(ws: Workspace, key: SideKey, gone: str) -> None:
+    """Replace the view `{key}_free` by a table of its records less those `gone` lists.
+
+    The records still free are picked from the side's Arrow table by position first: DuckDB
+    then converts only them, where scanning the view converted every record of the side and
+    dropped most afterwards (after the reference pass two in three are matched)."""
+    side = ws.side(key)
+    assert side.rows_table is not None
+    left_out = ws.con.execute(
+        f"{gone} UNION ALL SELECT _row FROM notes WHERE side = '{key}' AND reason = 'duplicate'"
+    ).fetchnumpy()["_row"]
+    keep = np.ones(side.rows_table.num_rows, dtype=bool)
+    keep[np.asarray(left_out, dtype=np.int64)] = False
+    kept = side.rows_table.filter(pa.array(keep))
+    batches = kept.to_batches(max_chunksize=ARROW_BATCH_ROWS)
+    ws.con.register(f"{key}_kept", pa.Table.from_batches(batches, kept.schema))
+    try:
+        ws.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {key}_next AS SELECT * FROM {key}_kept; "
+            f"DROP VIEW {key}_free; ALTER TABLE {key}_next RENAME TO {key}_free"
+        )
+    finally:
+        ws.con.unregister(f"{key}_kept")
 
 
 def _free_kind(ws: Workspace) -> str:
