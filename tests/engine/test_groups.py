@@ -273,6 +273,25 @@ def test_the_member_limit_counts_members_sharing_the_same_values() -> None:
     assert "more than 5" in result.unmatched_left.column("reason_detail")[0].as_py()
 
 
+def test_a_later_group_pass_may_skip_what_an_earlier_one_found_crowded() -> None:
+    # Seven possible members: too many for the first pass (at most 5); a second pass allowing
+    # 10 settles the payment, unless it skips the records the first found crowded.
+    left = side([("PAY", 5, "-30.00", "Orbis", None)])
+    others = [(f"X{i}", 1, f"-{i}.25", "Orbis", None) for i in range(1, 6)]
+    right = side([("A", 1, "-10.00", "Orbis", None), ("B", 2, "-20.00", "Orbis", None), *others])
+    first = group_pass(name="first")
+    first["group"] = {**first["group"], "max_candidates": 5}
+    second = group_pass(name="second")
+    second["group"] = {**second["group"], "max_candidates": 10}
+    assert pairs(run(left, right, rules(first, second))) == {(("PAY",), ("A", "B"))}
+    second["group"]["skip_crowded"] = True
+    result = run(left, right, rules(first, second))
+    assert pairs(result) == set()
+    [skipped] = result.unmatched_left.to_pylist()
+    assert skipped["reason_pass"] == "first"
+    assert "more than 5" in skipped["reason_detail"]
+
+
 @given(
     st.lists(st.integers(1, 12), min_size=2, max_size=8),
     st.integers(2, 30),

@@ -33,6 +33,19 @@ def _tolerance_units(spec: GroupSpec, target: str) -> str:
     return f"floor({allowed})::BIGINT"
 
 
+def _candidates_of(match_pass: MatchPass, side: SideKey, one: SideKey) -> str:
+    """The records of `side` a group pass considers: the free ones, less (on the single
+    side, with `skip_crowded`) those an earlier group pass found too many members for."""
+    free = free_rows_sql(side)
+    assert match_pass.group is not None
+    if side != one or not match_pass.group.skip_crowded:
+        return free
+    return (
+        f"SELECT * FROM ({free}) s WHERE s._row NOT IN "
+        f"(SELECT _row FROM crowded WHERE side = '{side}')"
+    )
+
+
 def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -> None:
     """Table `members`(o_row, m_row, ord, units, target, tol, g, score) of possible members."""
     assert match_pass.group is not None
@@ -60,8 +73,8 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
     pairs = candidate_sql(
         ws,
         conditions,
-        free_rows_sql("l"),
-        free_rows_sql("r"),
+        _candidates_of(match_pass, "l", one),
+        _candidates_of(match_pass, "r", one),
         min_score=match_pass.min_score,
         carry=carry,
         prefilter=fits,
@@ -81,6 +94,8 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
         f"""
         CREATE OR REPLACE TEMP TABLE member_counts AS
         SELECT o_row, g, count(*) AS n FROM members_all GROUP BY o_row, g;
+        INSERT INTO crowded
+        SELECT DISTINCT '{one}', o_row FROM member_counts WHERE n > {spec.max_candidates};
         INSERT INTO notes
         SELECT '{one}', o_row, {pass_no}, 'ambiguous', NULL, list(m_row),
                CAST(count(*) AS VARCHAR)

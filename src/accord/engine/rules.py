@@ -167,6 +167,12 @@ class GroupSpec(_Strict):
         description="Records with more possible members sharing the 'same' values than this "
         "are left to review.",
     )
+    skip_crowded: bool = Field(
+        default=False,
+        description="Leave out records an earlier group pass found with more possible members "
+        "than its max_candidates: right when this pass's keys are looser than that pass's "
+        "(they would only find more).",
+    )
     hold_ambiguous: bool = Field(
         default=False,
         description="Records this pass leaves ambiguous (the single record and every possible "

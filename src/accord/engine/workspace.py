@@ -300,6 +300,7 @@ def open_workspace(
         CREATE TABLE notes (side VARCHAR, _row BIGINT, pass_no INTEGER, reason VARCHAR,
                             best_score DOUBLE, candidates BIGINT[], detail VARCHAR);
         CREATE TABLE held (side VARCHAR, _row BIGINT);
+        CREATE TABLE crowded (side VARCHAR, _row BIGINT);
         """
     )
     return ws
