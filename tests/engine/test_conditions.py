@@ -277,3 +277,27 @@ def test_near_pairs_long_texts_only_when_equal_and_reads_numbers_as_text() -> No
     )
     result = run(numbers.slice(0, 1), numbers.slice(1, 1), numbered)
     assert pairs(result) == {(("L",), ("R",))}
+
+
+def test_similar_reads_numbers_as_text() -> None:
+    numbers = pa.table({"id": ["L", "R"], "no": pa.array([12345678, 12345679], pa.int64())})
+    for method in ("jaro_winkler", "levenshtein", "token_set_ratio"):
+        numbered = rules(
+            one_pass(
+                {
+                    "type": "similar",
+                    "left": "no",
+                    "right": "no",
+                    "threshold": 0.8,
+                    "method": method,
+                },
+                {"type": "equal", "left": "id", "right": "id", "weight": 0, "normaliser": "text"},
+            ),
+            left={"amount": None},
+            right={"amount": None},
+        )
+        same_id = numbers.set_column(0, "id", pa.array(["X", "X"]))
+        result = run(same_id.slice(0, 1), same_id.slice(1, 1), numbered)
+        assert len(result.matches) == 1, method
+        [similar_entry, _] = result.matches.column("explanation").to_pylist()[0]
+        assert similar_entry["outcome"].startswith(method), method

@@ -93,6 +93,20 @@ def test_group_pass_needs_group_and_one_to_one_refuses_it() -> None:
     assert "needs a 'group' with a 'sum'" in problems(many)[0]
 
 
+def test_many_to_many_takes_equal_conditions_only() -> None:
+    many = VALID.replace(
+        "- name: ref",
+        "- name: ref\n    cardinality: many_to_many\n    group: {sum: {left: a, right: a}}",
+    )
+    assert parse_rules(many).passes[0].cardinality == "many_to_many"
+    windowed = many.replace(
+        "{type: equal, left: ref, right: ref}",
+        "{type: equal, left: ref, right: ref}, {type: date_window, left: d, right: d}",
+    )
+    [problem] = problems(windowed)
+    assert "compares the groups' sums only; remove its date_window condition(s)" in problem
+
+
 def test_repeated_pass_names_and_unknown_normaliser() -> None:
     twice = (
         VALID

@@ -104,8 +104,9 @@ def similarity_sql(ws: Workspace, cond: SimilarityCondition, *, cutoff: bool = F
     threshold are exact either way).
     """
     method = cond.method
-    x = f"a.{ws.left.column(cond.left, cond.normaliser)}"
-    y = f"b.{ws.right.column(cond.right, cond.normaliser)}"
+    # As text: a column read as numbers (an account or cheque number) compares its digits.
+    x = f"CAST(a.{ws.left.column(cond.left, cond.normaliser)} AS VARCHAR)"
+    y = f"CAST(b.{ws.right.column(cond.right, cond.normaliser)} AS VARCHAR)"
     floor = cond.threshold - CUTOFF_MARGIN
     limit = f", {floor!r}" if cutoff and floor > 0 else ""
     if method == "jaro_winkler":

@@ -226,6 +226,13 @@ class MatchPass(_Strict):
             c.type == "equal" for c in self.conditions
         ):
             raise ValueError("a many_to_many pass needs an equal condition: the shared key")
+        others = sorted({c.type for c in self.conditions if c.type != "equal"})
+        if self.cardinality == "many_to_many" and others:
+            raise ValueError(
+                "a many_to_many pass groups by its equal conditions and compares the groups' "
+                f"sums only; remove its {', '.join(others)} condition(s) (a one_to_many or "
+                "many_to_one pass can use them)"
+            )
         return self
 
 
