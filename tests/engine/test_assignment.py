@@ -80,3 +80,40 @@ def test_suggest_action_marks_matches_for_review() -> None:
     right = side([("R", 0, "5.00", "Acme", None)])
     result = run(left, right, rules(one_pass(equal("amount"), action="suggest")))
     assert result.matches.column("status").to_pylist() == ["suggested"]
+
+
+def test_a_left_over_lists_its_twenty_lowest_candidate_ids_in_order() -> None:
+    # 25 equally good candidates, in no order: the 20 lowest ids are listed, ascending.
+    order = [
+        7,
+        24,
+        0,
+        13,
+        19,
+        3,
+        22,
+        11,
+        5,
+        16,
+        1,
+        20,
+        9,
+        14,
+        2,
+        23,
+        6,
+        18,
+        10,
+        4,
+        21,
+        8,
+        15,
+        12,
+        17,
+    ]
+    left = side([("L", 0, "50.00", "Orbis", None)])
+    right = side([(f"R{i:02d}", i, "50.00", "Orbis", None) for i in order])  # not copies
+    result = run(left, right, rules(one_pass(equal("amount"), equal("name"))))
+    [row] = result.unmatched_left.to_pylist()
+    assert row["reason"] == "ambiguous"
+    assert row["candidate_ids"] == [f"R{i:02d}" for i in range(20)]

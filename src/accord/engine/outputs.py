@@ -114,7 +114,7 @@ def unmatched_table(ws: Workspace, side: SideKey) -> pa.Table:
         f"""
         WITH u AS ({reasons_sql(ws, side)}),
         candidate_ids AS (
-            SELECT c._row, list(o.{other_id} ORDER BY o.{other_id})[1:{MAX_LISTED}] AS ids
+            SELECT c._row, min(o.{other_id}, {MAX_LISTED}) AS ids
             FROM (SELECT _row, unnest(candidates) AS other_row FROM u
                   WHERE reason <> 'duplicate') c
             JOIN {other.rows} o ON o._row = c.other_row
