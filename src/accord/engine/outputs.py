@@ -8,11 +8,17 @@ import pyarrow as pa
 from accord.engine.explain import PASS_ROWS, match_rows_sql
 from accord.engine.ingest.sql import quote_literal
 from accord.engine.leftovers import reasons_sql
-from accord.engine.workspace import ROW, SideKey, Workspace, pass_names_sql, quote
+from accord.engine.workspace import (
+    ROW,
+    SideKey,
+    Workspace,
+    pass_names_sql,
+    quote,
+    register_batched,
+)
 
 # Candidates listed per left-over record; the lowest ids, so the list is order-independent.
 MAX_LISTED = 20
-BATCH_ROWS = 122_880  # a DuckDB row group
 # A pass's records are gathered for its explanations when they are at most this share of
 # the side (1/GATHER_SHARE); for more, reading the side costs less than gathering first.
 GATHER_SHARE = 8
@@ -67,10 +73,7 @@ def _register_pass_rows(ws: Workspace, key: SideKey, rows: np.ndarray) -> None:
     if len(rows) * GATHER_SHARE > rows_table.num_rows:
         ws.con.register(PASS_ROWS[key], rows_table)
         return
-    taken = rows_table.take(rows)
-    # In batches: DuckDB reads an Arrow table's batches in parallel, one at a time each.
-    batches = taken.to_batches(max_chunksize=BATCH_ROWS)
-    ws.con.register(PASS_ROWS[key], pa.Table.from_batches(batches, taken.schema))
+    register_batched(ws.con, PASS_ROWS[key], rows_table.take(rows))
 
 
 def matches_table(ws: Workspace) -> pa.Table:

@@ -335,8 +335,16 @@ def refresh_free_rows(ws: Workspace) -> None:
     ws.free_views, ws.free_as_of = False, last
 
 
-# Rows per batch of an Arrow table handed to DuckDB: it scans the batches in parallel.
+# Rows per batch of an Arrow table handed to DuckDB (a row group): it scans the batches in
+# parallel, one at a time each.
 ARROW_BATCH_ROWS = 122_880
+
+
+def register_batched(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> None:
+    """Register `table` as `name` in batches DuckDB can scan in parallel (a table gathered
+    by position may come as one chunk)."""
+    batches = table.to_batches(max_chunksize=ARROW_BATCH_ROWS)
+    con.register(name, pa.Table.from_batches(batches, table.schema))
 
 
 def _copy_free_rows(ws: Workspace, key: SideKey, gone: str) -> None:
@@ -352,9 +360,7 @@ def _copy_free_rows(ws: Workspace, key: SideKey, gone: str) -> None:
     ).fetchnumpy()["_row"]
     keep = np.ones(side.rows_table.num_rows, dtype=bool)
     keep[np.asarray(left_out, dtype=np.int64)] = False
-    kept = side.rows_table.filter(pa.array(keep))
-    batches = kept.to_batches(max_chunksize=ARROW_BATCH_ROWS)
-    ws.con.register(f"{key}_kept", pa.Table.from_batches(batches, kept.schema))
+    register_batched(ws.con, f"{key}_kept", side.rows_table.filter(pa.array(keep)))
     try:
         ws.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {key}_next AS SELECT * FROM {key}_kept; "
