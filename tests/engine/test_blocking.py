@@ -81,6 +81,28 @@ def _candidate_pairs(
         ws.close()
 
 
+def _dated(
+    days: list[int],
+    *,
+    names: list[str | None],
+    refs: list[str | None] | None = None,
+    start: dt.date = dt.date(1970, 1, 1),
+) -> pa.Table:
+    """Records `start` + day offset apart (either side of 1970 by default), amount 1, with
+    these names and references (R0, R1, ... unless given)."""
+    return pa.table(
+        {
+            "id": [f"{i}" for i in range(len(days))],
+            "date": pa.array([start + dt.timedelta(days=d) for d in days]),
+            "amount": pa.array([1] * len(days), pa.int64()),
+            "name": pa.array(names, pa.string()),
+            "ref": pa.array(
+                refs if refs is not None else [f"R{i}" for i in range(len(days))], pa.string()
+            ),
+        }
+    )
+
+
 DAYS = st.lists(st.tuples(st.just("A"), st.integers(-20, 20)), min_size=8, max_size=14)
 
 
@@ -97,15 +119,7 @@ def test_window_bands_find_exactly_the_pairs_in_the_window(
     # One name: too many pairs to skip the window, few enough a day for bands. Dates on
     # both sides of 1970-01-01 (negative day numbers), windows of any offset.
     def table(rows: list[tuple[str, int]]) -> pa.Table:
-        return pa.table(
-            {
-                "id": [f"{i}" for i in range(len(rows))],
-                "date": pa.array([dt.date(1970, 1, 1) + dt.timedelta(days=d) for _, d in rows]),
-                "amount": pa.array([1] * len(rows), pa.int64()),
-                "name": [n for n, _ in rows],
-                "ref": [f"R{i}" for i in range(len(rows))],
-            }
-        )
+        return _dated([d for _, d in rows], names=[n for n, _ in rows])
 
     ruleset = rules(one_pass(equal("name"), window(low, low + span)))
     sql, pairs = _candidate_pairs(table(left), table(right), ruleset)
@@ -143,15 +157,7 @@ def test_similarity_scored_per_pair_of_distinct_names_equals_scoring_each_pair_o
     # pair of distinct names and spread back over the records' pairs. The pairs and scores
     # must be those of scoring every pair of records.
     def table(rows: list[tuple[str | None, int]]) -> pa.Table:
-        return pa.table(
-            {
-                "id": [f"{i}" for i in range(len(rows))],
-                "date": pa.array([dt.date(2024, 3, 1) + dt.timedelta(days=d) for _, d in rows]),
-                "amount": pa.array([1] * len(rows), pa.int64()),
-                "name": pa.array([n for n, _ in rows], pa.string()),
-                "ref": [f"R{i}" for i in range(len(rows))],
-            }
-        )
+        return _dated([d for _, d in rows], names=[n for n, _ in rows], start=dt.date(2024, 3, 1))
 
     ruleset = rules(one_pass(window(-2, 2), similar(threshold, method=method)))
     ws = open_workspace(table(left), table(right), ruleset)
@@ -202,15 +208,7 @@ def test_near_finds_exactly_the_pairs_within_its_edits(
     from accord.engine.rules import MIN_NEAR_LENGTH
 
     def table(rows: list[tuple[str | None, int]]) -> pa.Table:
-        return pa.table(
-            {
-                "id": [f"{i}" for i in range(len(rows))],
-                "date": pa.array([dt.date(1970, 1, 1) + dt.timedelta(days=d) for _, d in rows]),
-                "amount": pa.array([1] * len(rows), pa.int64()),
-                "name": ["A"] * len(rows),
-                "ref": pa.array([r for r, _ in rows], pa.string()),
-            }
-        )
+        return _dated([d for _, d in rows], names=["A"] * len(rows), refs=[r for r, _ in rows])
 
     condition = {"type": "near", "left": "ref", "right": "ref", "normaliser": "reference"}
     conditions: list[dict[str, object]] = [{**condition, "max_edits": max_edits}]

@@ -23,7 +23,7 @@ from accord.engine.rules import (
     SimilarityCondition,
     ToleranceCondition,
 )
-from accord.engine.workspace import Workspace, quote
+from accord.engine.workspace import SideKey, Workspace, quote
 
 AnyCondition = (
     EqualCondition
@@ -90,7 +90,7 @@ def _text(alias: str, column: str) -> str:
 CUTOFF_MARGIN = 0.001
 
 
-def _near_text(ws: Workspace, cond: NearCondition, alias: str, side: str) -> str:
+def _near_text(ws: Workspace, cond: NearCondition, alias: str, side: SideKey) -> str:
     """A near condition's text on one side, as text (an invoice number may load as a number)."""
     data, column = (ws.left, cond.left) if side == "l" else (ws.right, cond.right)
     return f"CAST({alias}.{data.column(column, cond.normaliser)} AS VARCHAR)"
