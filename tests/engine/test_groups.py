@@ -292,6 +292,34 @@ def test_a_later_group_pass_may_skip_what_an_earlier_one_found_crowded() -> None
     assert "more than 5" in skipped["reason_detail"]
 
 
+def test_a_group_pass_may_skip_members_an_earlier_one_to_one_pass_left_ambiguous() -> None:
+    # Bank lines of 10.00 a day either side of invoice A: the one-to-one pass leaves A
+    # ambiguous.
+    # PAY then fits A+B and C+D; without A as a possible member only C+D is left.
+    left = side(
+        [
+            ("PAY", 5, "-30.00", "V", None),
+            ("R1", 1, "-10.00", "V", None),
+            ("R2", 3, "-10.00", "V", None),
+        ]
+    )
+    right = side(
+        [
+            ("A", 2, "-10.00", "V", None),
+            ("B", 1, "-20.00", "V", None),
+            ("C", 2, "-14.00", "V", None),
+            ("D", 3, "-16.00", "V", None),
+        ]
+    )
+    same_amount = one_pass(equal("name"), equal("amount"), window(-3, 3), name="same_amount")
+    assert pairs(run(left, right, rules(same_amount, group_pass()))) == set()
+    skipping = group_pass()
+    skipping["group"]["skip_ambiguous_members"] = True
+    result = run(left, right, rules(same_amount, skipping))
+    assert pairs(result) == {(("PAY",), ("C", "D"))}
+    assert reasons(result, "right") == {"A": "ambiguous", "B": "no_candidate"}
+
+
 @given(
     st.lists(st.integers(1, 12), min_size=2, max_size=8),
     st.integers(2, 30),

@@ -33,17 +33,31 @@ def _tolerance_units(spec: GroupSpec, target: str) -> str:
     return f"floor({allowed})::BIGINT"
 
 
-def _candidates_of(match_pass: MatchPass, side: SideKey, one: SideKey) -> str:
+def _candidates_of(ws: Workspace, pass_no: int, side: SideKey, one: SideKey) -> str:
     """The records of `side` a group pass considers: the free ones, less (on the single
-    side, with `skip_crowded`) those an earlier group pass found too many members for."""
+    side, with `skip_crowded`) those an earlier group pass found too many members for and
+    (on the grouped side, with `skip_ambiguous_members`) those an earlier one-to-one pass
+    left ambiguous."""
     free = free_rows_sql(side)
-    assert match_pass.group is not None
-    if side != one or not match_pass.group.skip_crowded:
+    spec = ws.rules.passes[pass_no].group
+    assert spec is not None
+    if side == one and spec.skip_crowded:
+        left_out = f"SELECT _row FROM crowded WHERE side = '{side}'"
+    elif side != one and spec.skip_ambiguous_members:
+        one_to_one = [
+            str(number)
+            for number, earlier in enumerate(ws.rules.passes[:pass_no])
+            if earlier.cardinality == "one_to_one"
+        ]
+        if not one_to_one:
+            return free
+        left_out = (
+            f"SELECT _row FROM notes WHERE side = '{side}' AND reason = 'ambiguous' "
+            f"AND pass_no IN ({', '.join(one_to_one)})"
+        )
+    else:
         return free
-    return (
-        f"SELECT * FROM ({free}) s WHERE s._row NOT IN "
-        f"(SELECT _row FROM crowded WHERE side = '{side}')"
-    )
+    return f"SELECT * FROM ({free}) s WHERE s._row NOT IN ({left_out})"
 
 
 def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -> None:
@@ -73,8 +87,8 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
     pairs = candidate_sql(
         ws,
         conditions,
-        _candidates_of(match_pass, "l", one),
-        _candidates_of(match_pass, "r", one),
+        _candidates_of(ws, pass_no, "l", one),
+        _candidates_of(ws, pass_no, "r", one),
         min_score=match_pass.min_score,
         carry=carry,
         prefilter=fits,

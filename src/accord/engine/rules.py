@@ -179,6 +179,12 @@ class GroupSpec(_Strict):
         "member listed) are held for review: later one-to-one passes do not match them; "
         "later group passes still may.",
     )
+    skip_ambiguous_members: bool = Field(
+        default=False,
+        description="Leave out of the possible members the records an earlier one-to-one pass "
+        "found equally good single partners for: such a record is usually some other "
+        "transaction's, and as a member it only makes chance subsets that fit the amount.",
+    )
 
 
 class ComparedField(_Strict):
