@@ -90,6 +90,47 @@ def test_every_match_explains_each_condition() -> None:
         assert all(e["left_value"] is not None and e["outcome"] for e in match["explanation"])
 
 
+def test_matches_are_numbered_by_pass_then_lowest_left_id_then_lowest_right_id() -> None:
+    # Ids chosen so that neither the input order nor the order of either side's ids alone
+    # gives the numbering; the second pass groups two right records.
+    left = side(
+        [
+            ("L9", 0, "10.00", "Acme", "A"),
+            ("L2", 0, "11.00", "Acme", "B"),
+            ("L5", 0, "12.00", "Acme", "C"),
+            ("L1", 0, "30.00", "Zeta", None),
+        ]
+    )
+    right = side(
+        [
+            ("R1", 0, "10.00", "Acme", "A"),
+            ("R3", 0, "11.00", "Acme", "B"),
+            ("R2", 0, "12.00", "Acme", "C"),
+            ("R8", 0, "-5.00", "Zeta", None),
+            ("R7", 0, "10.00", "Zeta", None),
+            ("R6", 0, "20.00", "Zeta", None),
+        ]
+    )
+    split = one_pass(
+        equal("name"),
+        window(0, 0),
+        cardinality="one_to_many",
+        group={"sum": {"left": "amount", "right": "amount"}, "same": ["name"]},
+        name="split",
+    )
+    result = run(left, right, rules(one_pass(equal("ref"), name="ref"), split))
+    numbered = sorted(
+        (m["match_id"], m["pass"], m["left_ids"], m["right_ids"])
+        for m in result.matches.to_pylist()
+    )
+    assert numbered == [
+        (1, "ref", ["L2"], ["R3"]),
+        (2, "ref", ["L5"], ["R2"]),
+        (3, "ref", ["L9"], ["R1"]),
+        (4, "split", ["L1"], ["R6", "R7"]),
+    ]
+
+
 def test_summary_counts_amounts_and_rates() -> None:
     summary = run(LEFT, RIGHT, RULES).summary
     assert summary["matches"] == 2

@@ -27,6 +27,8 @@ DIFFERENCE_ENTRY = (
 # turn, the records that pass matched (a pass's few hundred records are not found by
 # reading every record of the side once per query).
 PASS_ROWS = {"l": "l_pass_rows", "r": "r_pass_rows"}
+# Each match's lowest id on either side: matches are numbered in their order.
+LEFT_FIRST, RIGHT_FIRST = "_left_first", "_right_first"
 
 
 def _is_numeric(table: pa.Table, column: str) -> bool:
@@ -108,22 +110,25 @@ def _one_to_one_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
     # Every join comes before the explanation is built: carrying nested values through a
     # join costs more than building them.
     return f"""
-        SELECT n.match_id, m.kind, m.score, [a.{left_id}] AS left_ids, [b.{right_id}] AS right_ids,
+        SELECT a.{left_id} AS {LEFT_FIRST}, b.{right_id} AS {RIGHT_FIRST}, m.kind, m.score,
+               [a.{left_id}] AS left_ids, [b.{right_id}] AS right_ids,
                [{explanation}]::{EXPLANATION_ENTRY}[] AS explanation,
                {_differences(ws, list(match_pass.compare), values)} AS differences
         FROM matches m
-        JOIN match_numbers n ON n.match_no = m.match_no
         JOIN {PASS_ROWS["l"]} a ON a._row = m.l_rows[1]
         JOIN {PASS_ROWS["r"]} b ON b._row = m.r_rows[1]
         WHERE m.pass_no = {pass_no} AND m.kind = 'one_to_one'
     """
 
 
-def _joined(value: str) -> str:
+def _joined(value: str, *, single: bool = False) -> str:
     """A group's distinct values of `value` joined with '; ', in order: the same text on
-    every run. (A constant is its own value: DuckDB refuses to order by one.)"""
+    every run. (A constant is its own value: DuckDB refuses to order by one.) With `single`,
+    the value comes from the match's one record on that side: it is the same in every row."""
     if re.fullmatch(r"'(?:[^']|'')*'", value):
         return value
+    if single:
+        return f"min({value})"
     return f"string_agg(DISTINCT {value}, '; ' ORDER BY {value})"
 
 
@@ -150,9 +155,12 @@ def _side_values(ws: Workspace, side: str, fields: list[ComparedField], pass_no:
 def _group_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
     """Ids, explanation and differences of a pass's group matches, members aggregated."""
     compiled = [compile_condition(ws, cond) for cond in match_pass.conditions]
+    # In a one-to-many pass every match has one left record (many-to-one: one right).
+    one_left, one_right = (match_pass.cardinality == c for c in ("one_to_many", "many_to_one"))
     explanation = ", ".join(
         f"{{'condition': '{c.label}', "
-        f"'left_value': {_joined(c.left_text)}, 'right_value': {_joined(c.right_text)}, "
+        f"'left_value': {_joined(c.left_text, single=one_left)}, "
+        f"'right_value': {_joined(c.right_text, single=one_right)}, "
         f"'outcome': {_joined(c.outcome)}, 'score': round(avg({c.score}), 4)}}"
         for c in compiled
     )
@@ -164,7 +172,8 @@ def _group_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
     fields = list(match_pass.compare)
     values = [(f"l.v{i}", f"r.v{i}", f"l.shown{i}", f"r.shown{i}") for i in range(len(fields))]
     return f"""
-        SELECT n.match_id, m.kind, m.score, l.ids AS left_ids, r.ids AS right_ids,
+        SELECT l.ids[1] AS {LEFT_FIRST}, r.ids[1] AS {RIGHT_FIRST}, m.kind, m.score,
+               l.ids AS left_ids, r.ids AS right_ids,
                e.explanation, {_differences(ws, fields, values)} AS differences
         FROM (SELECT p.match_no, [{explanation}]::{EXPLANATION_ENTRY}[] AS explanation
               FROM ({pairs}) p
@@ -174,14 +183,13 @@ def _group_sql(ws: Workspace, match_pass: MatchPass, pass_no: int) -> str:
         JOIN ({_side_values(ws, "l", fields, pass_no)}) l ON l.match_no = e.match_no
         JOIN ({_side_values(ws, "r", fields, pass_no)}) r ON r.match_no = e.match_no
         JOIN matches m ON m.match_no = e.match_no
-        JOIN match_numbers n ON n.match_no = e.match_no
     """
 
 
 def match_rows_sql(ws: Workspace, pass_no: int) -> list[str]:
-    """One or two queries of (match_id, kind, score, left_ids, right_ids, explanation,
-    differences) of the pass's matches; `match_numbers`(match_no, match_id) must exist, and
-    `PASS_ROWS` hold (at least) the records the pass matched."""
+    """One or two queries of (LEFT_FIRST, RIGHT_FIRST, kind, score, left_ids, right_ids,
+    explanation, differences) of the pass's matches; `PASS_ROWS` must hold (at least) the
+    records the pass matched. The first two are each side's lowest id, to number by."""
     match_pass = ws.rules.passes[pass_no]
     parts = [_one_to_one_sql(ws, match_pass, pass_no)]
     if match_pass.cardinality != "one_to_one":

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from accord.engine.explain import PASS_ROWS, match_rows_sql
+from accord.engine.explain import LEFT_FIRST, PASS_ROWS, RIGHT_FIRST, match_rows_sql
 from accord.engine.ingest.sql import quote_literal
 from accord.engine.leftovers import reasons_sql
 from accord.engine.workspace import (
@@ -22,32 +23,6 @@ MAX_LISTED = 20
 # A pass's records are gathered for its explanations when they are at most this share of
 # the side (1/GATHER_SHARE); for more, reading the side costs less than gathering first.
 GATHER_SHARE = 8
-
-
-def _number_matches(ws: Workspace) -> None:
-    """Table `match_numbers`(match_no, match_id): by pass, then lowest left id, lowest right id.
-
-    Built from ids alone, so the order costs a narrow sort, not one of whole result rows.
-    """
-    left_id, right_id = quote(ws.left.spec.id), quote(ws.right.spec.id)
-    # Each side's lowest id per match on its own (every match has records on both sides):
-    # two plain joins cost less than one with a side test in its condition.
-    ws.con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE match_numbers AS
-        WITH lf AS (SELECT t.match_no, min(l.{left_id}) AS left_first
-                    FROM taken t JOIN {ws.left.rows} l ON l._row = t._row
-                    WHERE t.side = 'l' GROUP BY t.match_no),
-             rf AS (SELECT t.match_no, min(r.{right_id}) AS right_first
-                    FROM taken t JOIN {ws.right.rows} r ON r._row = t._row
-                    WHERE t.side = 'r' GROUP BY t.match_no)
-        SELECT m.match_no,
-               row_number() OVER (ORDER BY m.pass_no, lf.left_first, rf.right_first) AS match_id
-        FROM matches m
-        JOIN lf ON lf.match_no = m.match_no
-        JOIN rf ON rf.match_no = m.match_no
-        """
-    )
 
 
 def _rows_by_pass(ws: Workspace) -> dict[tuple[SideKey, int], np.ndarray]:
@@ -76,23 +51,38 @@ def _register_pass_rows(ws: Workspace, key: SideKey, rows: np.ndarray) -> None:
     register_batched(ws.con, PASS_ROWS[key], rows_table.take(rows))
 
 
+def _numbered(rows: pa.Table, numbered_before: int) -> pa.Table:
+    """`rows` (one pass's matches) with `match_id` first: numbered after the earlier passes'
+    by each match's lowest left id, then lowest right id (unique: no record is in two)."""
+    order = pc.sort_indices(
+        rows, sort_keys=[(LEFT_FIRST, "ascending"), (RIGHT_FIRST, "ascending")]
+    ).to_numpy()
+    match_id = np.empty(len(order), dtype=np.int64)
+    match_id[order] = np.arange(numbered_before + 1, numbered_before + len(order) + 1)
+    return rows.drop_columns([LEFT_FIRST, RIGHT_FIRST]).add_column(
+        0, "match_id", pa.array(match_id)
+    )
+
+
 def matches_table(ws: Workspace) -> pa.Table:
     """One row per match, numbered in a stable order: pass, then first left id, first right id.
 
     Fetched a few queries at a time (per pass, one-to-one then groups) straight into Arrow,
-    so the rows with their explanations are held once, outside DuckDB (peak memory). Each
-    pass's queries read only the records it matched, gathered by position beforehand.
+    so the rows with their explanations are held once, outside DuckDB (peak memory), and
+    numbered there (rows of one pass come in no particular order). Each pass's queries read
+    only the records it matched, gathered by position beforehand.
     """
-    _number_matches(ws)
     rows_by_pass = _rows_by_pass(ws)
-    parts = []
+    parts: list[pa.Table] = []
+    numbered = 0
     for pass_no, match_pass in enumerate(ws.rules.passes):
         for key in ("l", "r"):
             _register_pass_rows(ws, key, rows_by_pass[key, pass_no])
-        parts += [
+        rows = pa.concat_tables(
             ws.con.sql(
                 f"""
-                SELECT match_id, {quote_literal(match_pass.name)} AS pass, kind,
+                SELECT {LEFT_FIRST}, {RIGHT_FIRST}, {quote_literal(match_pass.name)} AS pass,
+                       kind,
                        CASE WHEN {match_pass.action == "suggest"} THEN 'suggested'
                             WHEN len(differences) > 0 THEN 'matched_with_differences'
                             ELSE 'matched' END AS status,
@@ -101,10 +91,11 @@ def matches_table(ws: Workspace) -> pa.Table:
                 """
             ).to_arrow_table()
             for query in match_rows_sql(ws, pass_no)
-        ]
+        )
+        parts.append(_numbered(rows, numbered))
+        numbered += rows.num_rows
     for key in ("l", "r"):
         ws.con.unregister(PASS_ROWS[key])
-    ws.con.execute("DROP TABLE match_numbers")
     return pa.concat_tables(parts)
 
 
