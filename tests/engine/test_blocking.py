@@ -184,7 +184,7 @@ def test_similarity_scored_per_pair_of_distinct_names_equals_scoring_each_pair_o
     assert deduped == per_pair
 
 
-REFS = st.text(alphabet="AB01-", min_size=0, max_size=9) | st.none()
+REFS = st.text(alphabet="AB01-é", min_size=0, max_size=9) | st.none()  # é: not ASCII
 DATED_REFS = st.lists(st.tuples(REFS, st.integers(-10, 10)), min_size=1, max_size=10)
 WINDOWS = st.none() | st.tuples(st.integers(-5, 2), st.integers(0, 6))
 
@@ -193,6 +193,7 @@ WINDOWS = st.none() | st.tuples(st.integers(-5, 2), st.integers(0, 6))
 @example([("AB01AB", 0), ("ABAB01", 0)], [("BA01AB", 0), ("AB01A", 0), ("AB01ABB", 0)], 1, None)
 @example([("AB01AB", 0), ("AB01AB", 3)], [("BA01AB", -3), ("AB01A", 2), ("AB01AB", 6)], 1, (-3, 3))
 @example([("0000BA", 0)], [("0000A0B", 0)], 2, None)  # a swap with a letter put between: 2
+@example([("0A0A0A0", 0)], [("0B0A0B0", 0)], 2, None)  # two letters replaced, apart: 2
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 def test_near_finds_exactly_the_pairs_within_its_edits(
     left: list[tuple[str | None, int]],

@@ -11,8 +11,10 @@ can hash-join.
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from accord.engine.near import variant_table
 from accord.engine.rules import (
     MAX_NEAR_LENGTH,
     MIN_NEAR_LENGTH,
@@ -326,44 +328,40 @@ def _equi_join_size(
     return pairs * SIZE_SAMPLE * SIZE_SAMPLE if sampled else pairs
 
 
-def _deletion_variants(ws: Workspace, source: str, text: str, max_edits: int) -> str:
-    """Rows (_row, k): each record of `source` once per variant of `text` (an expression over
-    alias `x`) with up to `max_edits` characters deleted, the text itself included. Two texts
-    at most `max_edits` edits apart share one: delete, on each side, the characters the other
-    lacks (a swap of neighbours is one deletion on each side). Texts shorter than
-    `MIN_NEAR_LENGTH` or longer than `MAX_NEAR_LENGTH` are their only variant."""
-    varied = f"v.n BETWEEN {MIN_NEAR_LENGTH} AND {MAX_NEAR_LENGTH}"
-    longest = ws.scalar(
-        f"SELECT max(length({text})) FROM ({source}) x WHERE length({text}) <= {MAX_NEAR_LENGTH}"
-    )
-    variants = f"SELECT x._row, {text} AS k, length({text}) AS n FROM ({source}) x"
-    for _ in range(max_edits):
-        # Position 0 keeps the text; position i deletes its i-th character. (A fixed range
-        # and a filter: a range as long as each text, joined laterally, took twice as long.)
-        variants = (
-            f"SELECT v._row, CASE WHEN i = 0 THEN v.k ELSE v.k[:i - 1] || v.k[i + 1:] END AS k, "
-            f"v.n FROM ({variants}) v, range(0, {longest + 1}) AS _g(i) "
-            f"WHERE i = 0 OR ({varied} AND i <= length(v.k))"
-        )
-    return variants
-
-
 # The table `_near_blocking` leaves the pairs it found in, for the pass's queries.
 NEAR_PAIRS = "near_pairs"
 
 
 def _near_blocking(ws: Workspace, cond: NearCondition, left_sql: str, right_sql: str) -> Blocking:
-    """Pairs sharing a deletion variant, found from (position, variant) rows alone (each
-    record once per variant of its text, but not its other columns) and kept in a table: the
-    query's size, estimated from the variants, misled DuckDB into joining the records on
-    their other conditions first (a pass of seconds took minutes)."""
-    x, y = _near_text(ws, cond, "x", "l"), _near_text(ws, cond, "x", "r")
-    ws.con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {NEAR_PAIRS} AS "
-        f"SELECT DISTINCT x._row AS l_row, y._row AS r_row "
-        f"FROM ({_deletion_variants(ws, left_sql, x, cond.max_edits)}) x "
-        f"JOIN ({_deletion_variants(ws, right_sql, y, cond.max_edits)}) y ON x.k = y.k"
-    )
+    """Pairs sharing a deletion variant (see `accord.engine.near`), found from (position,
+    variant hash) rows alone and kept in a table: a query joining the records themselves was
+    misjudged by DuckDB, which joined them on their other conditions first (minutes)."""
+    sources: tuple[tuple[SideKey, str], ...] = (("l", left_sql), ("r", right_sql))
+    texts = [
+        ws.con.sql(
+            f"SELECT x._row, {_near_text(ws, cond, 'x', key)} AS k FROM ({source}) x "
+            f"WHERE k IS NOT NULL"
+        ).to_arrow_table()
+        for key, source in sources
+    ]
+    with ThreadPoolExecutor(2) as pool:  # numpy leaves the other core idle otherwise
+        tables = pool.map(
+            lambda t: variant_table(t.column("_row").to_numpy(), t.column("k"), cond.max_edits),
+            texts,
+        )
+    variants = {"l": "l_near_variants", "r": "r_near_variants"}
+    for name, table in zip(variants.values(), tables, strict=True):
+        ws.con.register(name, table)
+    try:
+        ws.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {NEAR_PAIRS} AS "
+            f"SELECT DISTINCT x._row AS l_row, y._row AS r_row "
+            f"FROM (SELECT _row, unnest(h) AS h FROM {variants['l']}) x "
+            f"JOIN (SELECT _row, unnest(h) AS h FROM {variants['r']}) y ON x.h = y.h"
+        )
+    finally:
+        for name in variants.values():
+            ws.con.unregister(name)
     return Blocking(pairs=f"SELECT l_row, r_row FROM {NEAR_PAIRS}")
 
 
