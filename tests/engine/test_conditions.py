@@ -279,6 +279,16 @@ def test_near_pairs_long_texts_only_when_equal_and_reads_numbers_as_text() -> No
     assert pairs(result) == {(("L",), ("R",))}
 
 
+def test_near_finds_its_pairs_whatever_the_datas_columns_are_called() -> None:
+    # A column named like the engine's own working names (here `k`, empty) must not stand in
+    # for the near text: the slip is still found.
+    empty_k = pa.array([None], pa.string())
+    left = side([("L1", 0, "10.00", "Acme", "INV-0048123")]).append_column("k", empty_k)
+    right = side([("R1", 0, "10.00", "Acme", "INV-0048132")]).append_column("k", empty_k)
+    by_k = one_pass(equal("k"), name="by_k")  # makes the rules load `k`
+    assert pairs(run(left, right, rules(one_pass(near()), by_k))) == {(("L1",), ("R1",))}
+
+
 def test_similar_reads_numbers_as_text() -> None:
     numbers = pa.table({"id": ["L", "R"], "no": pa.array([12345678, 12345679], pa.int64())})
     for method in ("jaro_winkler", "levenshtein", "token_set_ratio"):

@@ -6,9 +6,11 @@ from itertools import combinations
 
 import numpy as np
 import pyarrow as pa
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from accord.engine import near
 from accord.engine.near import BASE, variant_table
 from accord.engine.rules import MAX_NEAR_LENGTH, MIN_NEAR_LENGTH
 
@@ -55,6 +57,15 @@ def test_each_texts_variant_hashes_are_the_hashes_of_its_variants(
     # what each variant hashes to as a text of its own (every position, ASCII or not).
     by_row = found(list(texts), max_edits)
     assert by_row == {i: expected(text, max_edits) for i, text in enumerate(texts)}
+
+
+def test_texts_are_hashed_the_same_in_blocks_of_any_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Texts are hashed a few at a time (memory); ASCII and other texts alike.
+    texts = ["INV-0048123", "ÉCOLE-00481", "INV-0048132", "écolé-00481", None, "ß" * 70]
+    at_once = found(list(texts), 2)
+    monkeypatch.setattr(near, "CELLS_PER_BLOCK", 1)  # one text per block
+    assert found(list(texts), 2) == at_once
+    assert at_once == {i: expected(t, 2) for i, t in enumerate(texts) if t is not None}
 
 
 def test_null_texts_have_no_variants_and_long_ones_only_themselves() -> None:

@@ -337,10 +337,10 @@ def _near_blocking(ws: Workspace, cond: NearCondition, left_sql: str, right_sql:
     variant hash) rows alone and kept in a table: a query joining the records themselves was
     misjudged by DuckDB, which joined them on their other conditions first (minutes)."""
     sources: tuple[tuple[SideKey, str], ...] = (("l", left_sql), ("r", right_sql))
-    texts = [
+    texts = [  # the texts' own expression, not `k`: the data may have a column named so
         ws.con.sql(
             f"SELECT x._row, {_near_text(ws, cond, 'x', key)} AS k FROM ({source}) x "
-            f"WHERE k IS NOT NULL"
+            f"WHERE {_near_text(ws, cond, 'x', key)} IS NOT NULL"
         ).to_arrow_table()
         for key, source in sources
     ]

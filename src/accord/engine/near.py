@@ -14,7 +14,6 @@ sliced once per position): 0.42 s, of which this takes ~0.1.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 
 import numpy as np
@@ -41,7 +40,27 @@ def _powers(length: int) -> np.ndarray:
 
 
 def _variants_per_text(n: int, max_edits: int) -> int:
+    if not MIN_NEAR_LENGTH <= n <= MAX_NEAR_LENGTH:
+        return 1
     return 1 + n + (n * (n - 1) // 2 if max_edits >= 2 else 0)
+
+
+def _cut(
+    positions: np.ndarray,
+    codes: np.ndarray,
+    starts: np.ndarray,
+    lengths: np.ndarray,
+    max_edits: int,
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """Blocks of the texts at `positions` (text i: `codes[starts[i]:starts[i] + lengths[i]]`)
+    of one length each, as (positions, an (m, n) uint64 matrix of their codes)."""
+    for n in np.unique(lengths).tolist():
+        of_length = np.flatnonzero(lengths == n)
+        block = max(1, CELLS_PER_BLOCK // _variants_per_text(n, max_edits))
+        for first in range(0, len(of_length), block):
+            chosen = of_length[first : first + block]
+            cells = starts[chosen][:, None] + np.arange(n)
+            yield positions[chosen], codes[cells].astype(np.uint64)
 
 
 def _blocks(texts: pa.Array, max_edits: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
@@ -49,30 +68,24 @@ def _blocks(texts: pa.Array, max_edits: int) -> Iterator[tuple[np.ndarray, np.nd
     as an (m, n) uint64 matrix), m bounded so that a block's variants are at most about
     CELLS_PER_BLOCK (small arrays are reused from the heap: large fresh ones cost page
     faults, three times the arithmetic). ASCII texts are cut from Arrow's byte buffer;
-    others go through UTF-32 (characters are code points, as DuckDB counts them). NULL
-    texts are left out."""
-    texts = pc.cast(texts, pa.large_string())
+    others are decoded to UTF-32 together (characters are code points, as DuckDB counts
+    them). NULL texts are left out."""
     valid = np.asarray(pc.is_valid(texts))
     ascii_ = np.asarray(pc.fill_null(pc.string_is_ascii(texts), False)) & valid
     offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[
         texts.offset : texts.offset + len(texts) + 1
     ]
     data = np.frombuffer(texts.buffers()[2] or b"", dtype=np.uint8)
-    lengths = np.diff(offsets)
-    ascii_positions = np.flatnonzero(ascii_)
-    for n in np.unique(lengths[ascii_positions]).tolist():
-        positions = ascii_positions[lengths[ascii_positions] == n]
-        block = max(1, CELLS_PER_BLOCK // _variants_per_text(n, max_edits))
-        for start in range(0, len(positions), block):
-            chosen = positions[start : start + block]
-            yield chosen, data[offsets[chosen][:, None] + np.arange(n)].astype(np.uint64)
-    others: dict[int, list[tuple[int, np.ndarray]]] = defaultdict(list)
-    for position in np.flatnonzero(valid & ~ascii_).tolist():
-        text = texts[position].as_py()
-        codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-        others[len(codes)].append((position, codes))
-    for rows in others.values():  # few: one block per length
-        yield np.array([p for p, _ in rows], dtype=np.int64), np.stack([c for _, c in rows])
+    chosen = np.flatnonzero(ascii_)
+    yield from _cut(chosen, data, offsets[chosen], np.diff(offsets)[chosen], max_edits)
+    chosen = np.flatnonzero(valid & ~ascii_)
+    if len(chosen):
+        picked = texts.take(pa.array(chosen))
+        code_points = np.asarray(pc.utf8_length(picked), dtype=np.int64)
+        joined = "".join(picked.to_pylist()).encode("utf-32-le")
+        starts = np.concatenate([[0], np.cumsum(code_points)[:-1]]).astype(np.int64)
+        codes = np.frombuffer(joined, dtype=np.uint32)
+        yield from _cut(chosen, codes, starts, code_points, max_edits)
 
 
 def _variant_hashes(codes: np.ndarray, max_edits: int) -> np.ndarray:
@@ -109,12 +122,14 @@ def variant_table(rows: np.ndarray, texts: pa.Array | pa.ChunkedArray, max_edits
     `rows[i]` being the record of `texts[i]`. Texts shorter than MIN_NEAR_LENGTH or longer
     than MAX_NEAR_LENGTH have only themselves as a variant. One batch per block of texts:
     the hashes are laid out as computed (no copy, no repeated row numbers)."""
+    texts = pc.cast(texts, pa.large_string())  # 64-bit offsets: any size combines
     if isinstance(texts, pa.ChunkedArray):
         texts = texts.combine_chunks()
     schema = pa.schema([("_row", pa.int64()), ("h", pa.list_(pa.uint64()))])
     batches = []
     for positions, codes in _blocks(texts, max_edits):
         hashes = _variant_hashes(codes, max_edits)
+        # A block holds at most max(CELLS_PER_BLOCK, one text's variants) hashes.
         offsets = np.arange(0, hashes.size + 1, hashes.shape[1], dtype=np.int32)
         lists = pa.ListArray.from_arrays(pa.array(offsets), pa.array(hashes.ravel()))
         batches.append(pa.record_batch([pa.array(rows[positions]), lists], schema))

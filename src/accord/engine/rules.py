@@ -182,8 +182,9 @@ class GroupSpec(_Strict):
     skip_ambiguous_members: bool = Field(
         default=False,
         description="Leave out of the possible members the records an earlier one-to-one pass "
-        "found equally good single partners for: such a record is usually some other "
-        "transaction's, and as a member it only makes chance subsets that fit the amount.",
+        "left ambiguous (equally good candidates, or a best candidate with an equally good "
+        "rival): such a record is usually some other transaction's, and as a member it only "
+        "makes chance subsets that fit the amount.",
     )
 
 
