@@ -195,7 +195,9 @@ WINDOWS = st.none() | st.tuples(st.integers(-5, 2), st.integers(0, 6))
 @example([("0000BA", 0)], [("0000A0B", 0)], 2, None)  # a swap with a letter put between: 2
 @example([("0A0A0A0", 0)], [("0B0A0B0", 0)], 2, None)  # two letters replaced, apart: 2
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@pytest.mark.parametrize("per_text", [False, True])
 def test_near_finds_exactly_the_pairs_within_its_edits(
+    per_text: bool,
     left: list[tuple[str | None, int]],
     right: list[tuple[str | None, int]],
     max_edits: int,
@@ -203,7 +205,9 @@ def test_near_finds_exactly_the_pairs_within_its_edits(
 ) -> None:
     # Candidates come from shared deletion variants; they must be every pair of normalised
     # texts at most max_edits apart (Damerau-Levenshtein: a swap of neighbours one edit, as
-    # DuckDB counts) within the window, each once, and no other.
+    # DuckDB counts) within the window, each once, and no other. `per_text`: the same text,
+    # normalised once per distinct value (a word step, here a no-op: the texts have no
+    # spaces), so pairs of distinct texts are found first and the records joined through them.
     from rapidfuzz.distance import DamerauLevenshtein
 
     from accord.engine.rules import MIN_NEAR_LENGTH
@@ -211,13 +215,16 @@ def test_near_finds_exactly_the_pairs_within_its_edits(
     def table(rows: list[tuple[str | None, int]]) -> pa.Table:
         return _dated([d for _, d in rows], names=["A"] * len(rows), refs=[r for r, _ in rows])
 
-    condition = {"type": "near", "left": "ref", "right": "ref", "normaliser": "reference"}
+    normaliser = "per_text" if per_text else "reference"
+    condition = {"type": "near", "left": "ref", "right": "ref", "normaliser": normaliser}
     conditions: list[dict[str, object]] = [{**condition, "max_edits": max_edits}]
     low, high = window_days if window_days else (-100, 100)
     if window_days:
         conditions.append(window(low, low + high))
-    ruleset = rules(one_pass(*conditions))
-    _, found = _candidate_pairs(table(left), table(right), ruleset)
+    per_text_steps = {"per_text": ["upper", "sort_tokens", "alphanumeric"]}
+    ruleset = rules(one_pass(*conditions), normalisers=per_text_steps)
+    sql, found = _candidate_pairs(table(left), table(right), ruleset)
+    assert ("near_text_pairs" in sql) == per_text  # the path meant
 
     def normalised(ref: str | None) -> str | None:  # nothing left is no reference
         return "".join(c for c in ref.upper() if c.isalnum()) or None if ref else None

@@ -320,6 +320,36 @@ def test_a_group_pass_may_skip_members_an_earlier_one_to_one_pass_left_ambiguous
     assert reasons(result, "right") == {"A": "ambiguous", "B": "no_candidate"}
 
 
+def test_members_may_be_found_by_a_name_a_slip_away() -> None:
+    # The invoices spell the vendor with two letters swapped: no equal name, but one edit
+    # from the payment's, after normalising once per distinct name. The window still holds:
+    # the same spelling ten days earlier is not a member.
+    left = side([("PAY", 10, "-30.00", "Orbis Trading Ltd", None)])
+    right = side(
+        [
+            ("A", 8, "-10.00", "ORBSI TRADING", None),
+            ("B", 9, "-20.00", "ORBSI TRADING", None),
+            ("old", 0, "-20.00", "ORBSI TRADING", None),
+            ("other", 9, "-10.00", "Orion Trading", None),
+        ]
+    )
+    near_name = {
+        "type": "near",
+        "left": "name",
+        "right": "name",
+        "normaliser": "squashed",
+        "max_edits": 1,
+    }
+    spec = group_pass()
+    spec["conditions"] = [near_name, window(-5, 0)]
+    squashed = {"squashed": ["lower", "legal_forms", "sort_tokens", "alphanumeric"]}
+    result = run(left, right, rules(spec, normalisers=squashed))
+    assert pairs(result) == {(("PAY",), ("A", "B"))}
+    assert reasons(result, "right") == {"old": "no_candidate", "other": "no_candidate"}
+    exact = group_pass()  # equal names only: nothing
+    assert pairs(run(left, right, rules(exact, normalisers=squashed))) == set()
+
+
 @given(
     st.lists(st.integers(1, 12), min_size=2, max_size=8),
     st.integers(2, 30),

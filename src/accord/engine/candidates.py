@@ -89,7 +89,8 @@ def candidate_sql(
     selects = []
     for variant in blocking_variants(ws, conditions, left_sql, right_sql):
         expanded = ", ".join(["x.*", *variant.select])
-        expansions = "".join(f", {e}" for e in variant.expansions)
+        expansions = "".join(f" {j}" for j in variant.joins)
+        expansions += "".join(f", {e}" for e in variant.expansions)
         keys = " AND ".join(f"{x} = {y}" for x, y in variant.keys) or "TRUE"
         filters = [
             c.exact_filter

@@ -389,4 +389,4 @@ def drop_working_tables(ws: Workspace) -> None:
     """Free what only the passes needed, before the outputs are built (peak memory)."""
     if ws.free_as_of is not None:
         ws.con.execute(f"DROP {_free_kind(ws)} l_free; DROP {_free_kind(ws)} r_free")
-    ws.con.execute("DROP TABLE IF EXISTS near_pairs")
+    ws.con.execute("DROP TABLE IF EXISTS near_pairs; DROP TABLE IF EXISTS near_text_pairs")
