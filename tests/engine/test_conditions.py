@@ -45,6 +45,18 @@ def test_tolerance_absolute_and_relative() -> None:
     assert pairs(result) == {(("small",), ("small+2",)), (("large",), ("large+40",))}
 
 
+def test_an_absolute_tolerance_spans_zero() -> None:
+    # Found by bands of the amounts (no other key): a refund of 1.00 against a charge of
+    # 1.00 is 2.00 apart, a nil line against a 1.50 fee 1.50: both within 2.00.
+    within = {"type": "tolerance", "left": "amount", "right": "amount", "absolute": 2.0}
+    for left_amount, right_amount in (("-1.00", "1.00"), ("0.00", "1.50"), ("-0.50", "0.25")):
+        left = side([("L", 0, left_amount, "A", None)])
+        right = side([("R", 0, right_amount, "A", None)])
+        assert pairs(run(left, right, rules(one_pass(within)))) == {(("L",), ("R",))}
+    far = side([("R", 0, "1.01", "A", None)])
+    assert pairs(run(side([("L", 0, "-1.00", "A", None)]), far, rules(one_pass(within)))) == set()
+
+
 def test_tolerance_relative_to_right() -> None:
     left = side([("L", 0, "100.00", "A", None)])
     right = side([("R", 0, "110.00", "A", None)])

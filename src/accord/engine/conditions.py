@@ -271,11 +271,14 @@ def _amount_bands(cond: ToleranceCondition) -> list[Blocking]:
     x, y = number("x", quote(cond.left)), number("b", quote(cond.right))
     diff = f"abs({number('b', quote(cond.right))} - {number('a', quote(cond.left))})"
 
-    def banded(band_x: str, band_y: str, extra_filter: str | None) -> Blocking:
+    def banded(band_x: str, band_y: str, extra_filter: str | None, *, signed: bool) -> Blocking:
+        """`signed`: the bands are of absolute values, so the sign is a key of its own."""
+        sign_select = [f"sign({x}) AS _band_sign"] if signed else []
+        sign_key = [("a._band_sign", f"sign({y})")] if signed else []
         return Blocking(
             expansions=["range(-1, 2) AS _band_o(_band_off)"],
-            select=[f"sign({x}) AS _band_sign", f"{band_x} + _band_off AS _band"],
-            keys=[("a._band_sign", f"sign({y})"), ("a._band", band_y)],
+            select=[*sign_select, f"{band_x} + _band_off AS _band"],
+            keys=[*sign_key, ("a._band", band_y)],
             filters=[extra_filter] if extra_filter else [],
         )
 
@@ -285,11 +288,14 @@ def _amount_bands(cond: ToleranceCondition) -> list[Blocking]:
     if cond.absolute > 0:
         width = cond.absolute
         within_absolute = f"{diff} <= {width!r} + 1e-9" if cond.relative > 0 else None
+        # Bands of the signed amount: within an absolute tolerance, amounts may differ in
+        # sign (-1.00 against 1.00 within 2.00, a zero against a fee).
         variants.append(
             banded(
-                f"floor(abs({x}) / {width!r})::BIGINT",
-                f"floor(abs({y}) / {width!r})::BIGINT",
+                f"floor({x} / {width!r})::BIGINT",
+                f"floor({y} / {width!r})::BIGINT",
                 within_absolute,
+                signed=False,
             )
         )
     if cond.relative > 0:
@@ -300,7 +306,8 @@ def _amount_bands(cond: ToleranceCondition) -> list[Blocking]:
             return f"floor(ln(greatest(abs({v}), 1e-9)) / {step!r})::BIGINT"
 
         beyond_absolute = f"{diff} > {cond.absolute!r} + 1e-9" if cond.absolute > 0 else None
-        variants.append(banded(log_band(x), log_band(y), beyond_absolute))
+        # A relative tolerance (below 1) never spans zero: the sign is a key.
+        variants.append(banded(log_band(x), log_band(y), beyond_absolute, signed=True))
     return variants
 
 
@@ -465,6 +472,7 @@ def _near_text_blocking(
         joins=[f"JOIN {NEAR_TEXT_PAIRS} _np ON _np.l_i = x.{ids.left_ids}"],
         select=["_np.r_i AS _near_r"],
         keys=[("a._near_r", f"b.{ids.right_ids}")],
+        decided=[cond],  # the texts' distance is checked: not again per pair of records
     )
 
 
