@@ -347,6 +347,22 @@ def register_batched(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table)
     con.register(name, pa.Table.from_batches(batches, table.schema))
 
 
+def _decoded(table: pa.Table) -> pa.Table:
+    """`table` with its dictionary columns (normalised names) as plain values, decoded in
+    Arrow two at a time: DuckDB copying dictionary columns took 0.82 s for 1M rows of one
+    side at 3M (0.16 s at 1M), decoding first and copying 0.17 s + the decoding."""
+
+    def plain(column: pa.ChunkedArray) -> pa.ChunkedArray:
+        if not pa.types.is_dictionary(column.type):
+            return column
+        chunks = [chunk.dictionary_decode() for chunk in column.chunks]
+        return pa.chunked_array(chunks, type=column.type.value_type)
+
+    with ThreadPoolExecutor(2) as pool:
+        columns = list(pool.map(plain, table.columns))
+    return pa.table(columns, names=table.column_names)
+
+
 def _copy_free_rows(ws: Workspace, key: SideKey, gone: str) -> None:
     """Replace the view `{key}_free` by a table of its records less those `gone` lists.
 
@@ -360,7 +376,7 @@ def _copy_free_rows(ws: Workspace, key: SideKey, gone: str) -> None:
     ).fetchnumpy()["_row"]
     keep = np.ones(side.rows_table.num_rows, dtype=bool)
     keep[np.asarray(left_out, dtype=np.int64)] = False
-    register_batched(ws.con, f"{key}_kept", side.rows_table.filter(pa.array(keep)))
+    register_batched(ws.con, f"{key}_kept", _decoded(side.rows_table.filter(pa.array(keep))))
     try:
         ws.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {key}_next AS SELECT * FROM {key}_kept; "
