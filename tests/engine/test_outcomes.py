@@ -223,6 +223,25 @@ def test_the_default_memory_limit_grows_with_the_input_within_the_machine() -> N
     assert default_memory_limit(10**10) == f"{cap}MB"  # never past half the machine
 
 
+def test_column_names_may_hold_any_character() -> None:
+    # A quote, a space, an accent: the names normalised once per distinct value (here by
+    # company_name) and per row (reference) are derived columns named after them.
+    odd_name, odd_ref = 'vendor "name"', "réf n°"
+    left = side([("L1", 0, "10.00", "Belcor GmbH", "INV-1")]).rename_columns(
+        ["id", "date", "amount", odd_name, odd_ref]
+    )
+    right = side([("R1", 1, "10.00", "BELCOR", "inv 1")]).rename_columns(
+        ["id", "date", "amount", odd_name, odd_ref]
+    )
+    ruleset = rules(
+        one_pass(
+            equal(odd_ref, normaliser="reference"),
+            similar(0.9, left=odd_name, right=odd_name, normaliser="company_name"),
+        )
+    )
+    assert pairs(run(left, right, ruleset)) == {(("L1",), ("R1",))}
+
+
 def test_the_data_may_have_columns_named_like_the_engines_own() -> None:
     # The engine derives columns (`_n<k>_<column>` normalised, `_t<k>_<column>` text ids)
     # beside the data's: a data column of the same name must be neither shadowed nor read

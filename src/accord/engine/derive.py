@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from accord.engine.ingest.sql import quote_identifier
 from accord.engine.normalise import NormaliserStep, normaliser_sql, spaced_after
 
 # Steps that split text into words: worth running once per distinct value.
@@ -75,7 +76,9 @@ def derive(
         if _per_distinct_value(steps):
             costly.append((name, steps))
         else:
-            out.selects.append(f'{normaliser_sql(steps, "i." + column_sql)} AS "{name}"')
+            out.selects.append(
+                f"{normaliser_sql(steps, 'i.' + column_sql)} AS {quote_identifier(name)}"
+            )
     if not costly:
         return out
     query = f"SELECT _i, v FROM {source}"
@@ -90,15 +93,15 @@ def derive(
             parent, parent_steps = max(parents, key=lambda item: len(item[1]))
             expression = normaliser_sql(
                 steps[len(parent_steps) :],
-                f'"{parent}"',
+                quote_identifier(parent),
                 spaced_after(parent_steps),
                 empty_as_null=name not in raw,
             )
         else:
             expression = normaliser_sql(steps, "v", empty_as_null=name not in raw)
-        query = f'SELECT *, {expression} AS "{name}" FROM ({query})'
+        query = f"SELECT *, {expression} AS {quote_identifier(name)} FROM ({query})"
         done.append((name, steps))
     out.distinct_names = [name for name, _ in costly]
-    names = ", ".join(f'"{name}"' for name in out.distinct_names)
+    names = ", ".join(quote_identifier(name) for name in out.distinct_names)
     out.distinct_query = f"SELECT _i, {names} FROM ({query})"
     return out
