@@ -292,6 +292,31 @@ def test_a_later_group_pass_may_skip_what_an_earlier_one_found_crowded() -> None
     assert "more than 5" in skipped["reason_detail"]
 
 
+def test_a_later_group_pass_may_skip_what_an_earlier_one_paired_with_any_member() -> None:
+    # The first pass (equal names) pairs PAY with invoice X (no subset fits); QUIET has no
+    # possible member there. The second pass (any name) settles both, unless it skips what
+    # the first one paired: then only QUIET, whose name the first pass never recognised.
+    left = side([("PAY", 5, "-30.00", "Orbis", None), ("QUIET", 5, "-7.00", "Zeta", None)])
+    right = side(
+        [
+            ("X", 1, "-1.00", "Orbis", None),
+            ("A", 1, "-10.00", "ORBIS LTD", None),
+            ("B", 2, "-20.00", "ORBIS LTD", None),
+            ("C", 2, "-3.00", "ZETA GMBH", None),
+            ("D", 3, "-4.00", "ZETA GMBH", None),
+        ]
+    )
+    first = group_pass(name="first")
+    any_name = group_pass(name="any_name")
+    any_name["conditions"] = [window(-5, 0)]
+    assert pairs(run(left, right, rules(first, any_name))) == {
+        (("PAY",), ("A", "B")),
+        (("QUIET",), ("C", "D")),
+    }
+    any_name["group"]["skip_paired"] = True
+    assert pairs(run(left, right, rules(first, any_name))) == {(("QUIET",), ("C", "D"))}
+
+
 def test_a_group_pass_may_skip_members_an_earlier_one_to_one_pass_left_ambiguous() -> None:
     # Bank lines of 10.00 a day either side of invoice A: the one-to-one pass leaves A
     # ambiguous.

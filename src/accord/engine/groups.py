@@ -35,14 +35,15 @@ def _tolerance_units(spec: GroupSpec, target: str) -> str:
 
 def _candidates_of(ws: Workspace, pass_no: int, side: SideKey, one: SideKey) -> str:
     """The records of `side` a group pass considers: the free ones, less (on the single
-    side, with `skip_crowded`) those an earlier group pass found too many members for and
-    (on the grouped side, with `skip_ambiguous_members`) those an earlier one-to-one pass
-    left ambiguous."""
+    side) those an earlier group pass found too many members for (`skip_crowded`) or any
+    possible member for (`skip_paired`), and (on the grouped side, with
+    `skip_ambiguous_members`) those an earlier one-to-one pass left ambiguous."""
     free = free_rows_sql(side)
     spec = ws.rules.passes[pass_no].group
     assert spec is not None
-    if side == one and spec.skip_crowded:
-        left_out = f"SELECT _row FROM crowded WHERE side = '{side}'"
+    if side == one and (spec.skip_crowded or spec.skip_paired):
+        table = "paired" if spec.skip_paired else "crowded"  # the crowded were paired too
+        left_out = f"SELECT _row FROM {table} WHERE side = '{side}'"
     elif side != one and spec.skip_ambiguous_members:
         one_to_one = [
             str(number)
@@ -101,6 +102,7 @@ def _members(ws: Workspace, match_pass: MatchPass, one: SideKey, pass_no: int) -
         FROM ({pairs})
         """
     )
+    ws.con.execute(f"INSERT INTO paired SELECT DISTINCT '{one}', o_row FROM members_all")
     # Too many possible members sharing the same values: left for review, not enumerated.
     # (Notes' candidate lists are only ever unnested: no order needed. At 3M, ordering these
     # lists of ~8M possible members in all took 1.2 s against 0.5.)

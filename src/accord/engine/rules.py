@@ -173,6 +173,12 @@ class GroupSpec(_Strict):
         "than its max_candidates: right when this pass's keys are looser than that pass's "
         "(they would only find more).",
     )
+    skip_paired: bool = Field(
+        default=False,
+        description="Leave out records an earlier group pass found any possible member for "
+        "(crowded ones included): for a last pass on looser names, meant for the records "
+        "whose names no earlier pass's keys recognised.",
+    )
     hold_ambiguous: bool = Field(
         default=False,
         description="Records this pass leaves ambiguous (the single record and every possible "

@@ -301,6 +301,7 @@ def open_workspace(
                             best_score DOUBLE, candidates BIGINT[], detail VARCHAR);
         CREATE TABLE held (side VARCHAR, _row BIGINT);
         CREATE TABLE crowded (side VARCHAR, _row BIGINT);
+        CREATE TABLE paired (side VARCHAR, _row BIGINT);
         """
     )
     return ws
