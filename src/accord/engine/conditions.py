@@ -11,7 +11,9 @@ can hash-join.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -346,16 +348,32 @@ def _equi_join_size(
 NEAR_PAIRS = "near_pairs"
 
 
-def _variants_of(texts: list[pa.Table], max_edits: int) -> list[pa.Table]:
-    """`variant_table` of each (_row, k) table, both sides at once: numpy leaves the other
-    core idle otherwise."""
+@contextmanager
+def _shared_variants(ws: Workspace, texts: list[pa.Table], max_edits: int) -> Iterator[str]:
+    """While open: `l_near_texts` / `r_near_texts`, the two (_row, k) tables of `texts`, and
+    the SQL of the pairs (l, r) of their rows sharing a deletion variant, each once. The
+    variants are hashed for both sides at once: numpy leaves the other core idle otherwise."""
     with ThreadPoolExecutor(2) as pool:
-        return list(
+        variants = list(
             pool.map(
                 lambda t: variant_table(t.column("_row").to_numpy(), t.column("k"), max_edits),
                 texts,
             )
         )
+    names = []
+    for key, table, found in zip(("l", "r"), variants, texts, strict=True):
+        ws.con.register(f"{key}_near_variants", table)
+        ws.con.register(f"{key}_near_texts", found)
+        names += [f"{key}_near_variants", f"{key}_near_texts"]
+    try:
+        yield (
+            "SELECT DISTINCT v._row AS l, w._row AS r "
+            "FROM (SELECT _row, unnest(h) AS h FROM l_near_variants) v "
+            "JOIN (SELECT _row, unnest(h) AS h FROM r_near_variants) w ON v.h = w.h"
+        )
+    finally:
+        for name in names:
+            ws.con.unregister(name)
 
 
 def _near_blocking(ws: Workspace, cond: NearCondition, left_sql: str, right_sql: str) -> Blocking:
@@ -370,19 +388,11 @@ def _near_blocking(ws: Workspace, cond: NearCondition, left_sql: str, right_sql:
         ).to_arrow_table()
         for key, source in sources
     ]
-    variants = {"l": "l_near_variants", "r": "r_near_variants"}
-    for name, table in zip(variants.values(), _variants_of(texts, cond.max_edits), strict=True):
-        ws.con.register(name, table)
-    try:
+    with _shared_variants(ws, texts, cond.max_edits) as shared:
         ws.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {NEAR_PAIRS} AS "
-            f"SELECT DISTINCT x._row AS l_row, y._row AS r_row "
-            f"FROM (SELECT _row, unnest(h) AS h FROM {variants['l']}) x "
-            f"JOIN (SELECT _row, unnest(h) AS h FROM {variants['r']}) y ON x.h = y.h"
+            f"SELECT l AS l_row, r AS r_row FROM ({shared})"
         )
-    finally:
-        for name in variants.values():
-            ws.con.unregister(name)
     return Blocking(pairs=f"SELECT l_row, r_row FROM {NEAR_PAIRS}")
 
 
@@ -442,25 +452,11 @@ def _near_text_blocking(
         ).to_arrow_table()
         for key, (source, text_ids, table) in picked.items()
     ]
-    tables = _variants_of(texts, cond.max_edits)
-    for key, table, found in zip(("l", "r"), tables, texts, strict=True):
-        ws.con.register(f"{key}_near_variants", table)
-        ws.con.register(f"{key}_near_texts", found)
-    try:
+    with _shared_variants(ws, texts, cond.max_edits) as pairs:
         shared = ws.con.sql(
-            """
-            SELECT p.l_i, p.r_i, x.k AS lk, y.k AS rk FROM (
-                SELECT DISTINCT v._row AS l_i, w._row AS r_i
-                FROM (SELECT _row, unnest(h) AS h FROM l_near_variants) v
-                JOIN (SELECT _row, unnest(h) AS h FROM r_near_variants) w ON v.h = w.h
-            ) p
-            JOIN l_near_texts x ON x._row = p.l_i JOIN r_near_texts y ON y._row = p.r_i
-            """
+            f"SELECT p.l AS l_i, p.r AS r_i, x.k AS lk, y.k AS rk FROM ({pairs}) p "
+            f"JOIN l_near_texts x ON x._row = p.l JOIN r_near_texts y ON y._row = p.r"
         ).to_arrow_table()
-    finally:
-        for key in ("l", "r"):
-            ws.con.unregister(f"{key}_near_variants")
-            ws.con.unregister(f"{key}_near_texts")
     ws.con.register("near_shared", _within_edits(shared, cond.max_edits))
     try:
         ws.con.execute(
@@ -483,7 +479,9 @@ def blocking_variants(
 
     When the equal conditions alone are selective (a reference, say), windows and
     tolerances are left to the exact filter: expanding rows would only cost time. So they
-    are beside a `near` condition, whose variants are as selective as the texts.
+    are beside a `near` condition on texts normalised per record (references), whose
+    variants are as selective as the texts; on texts normalised per distinct value (names)
+    its pairs of texts are one more key.
     """
     base = Blocking()
     for cond in conditions:

@@ -56,7 +56,8 @@ def _cut(
     of one length each, as (positions, an (m, n) uint64 matrix of their codes)."""
     for n in np.unique(lengths).tolist():
         of_length = np.flatnonzero(lengths == n)
-        block = max(1, CELLS_PER_BLOCK // _variants_per_text(n, max_edits))
+        # Cells of the widest matrix a block makes: its variants, or its prefix hashes.
+        block = max(1, CELLS_PER_BLOCK // max(_variants_per_text(n, max_edits), n + 1))
         for first in range(0, len(of_length), block):
             chosen = of_length[first : first + block]
             cells = starts[chosen][:, None] + np.arange(n)
@@ -65,11 +66,11 @@ def _cut(
 
 def _blocks(texts: pa.Array, max_edits: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
     """Blocks of texts of one length n: (their positions in `texts`, their character codes
-    as an (m, n) uint64 matrix), m bounded so that a block's variants are at most about
-    CELLS_PER_BLOCK (small arrays are reused from the heap: large fresh ones cost page
-    faults, three times the arithmetic). ASCII texts are cut from Arrow's byte buffer;
-    others are decoded to UTF-32 together (characters are code points, as DuckDB counts
-    them). NULL texts are left out."""
+    as an (m, n) uint64 matrix), m bounded so that a block's variants and prefix hashes are
+    at most about CELLS_PER_BLOCK each (small arrays are reused from the heap: large fresh
+    ones cost page faults, three times the arithmetic). ASCII texts are cut from Arrow's
+    byte buffer; others are decoded to UTF-32 together (characters are code points, as
+    DuckDB counts them). NULL texts are left out."""
     valid = np.asarray(pc.is_valid(texts))
     ascii_ = np.asarray(pc.fill_null(pc.string_is_ascii(texts), False)) & valid
     offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[
